@@ -1,0 +1,3 @@
+/** Simulated national services. */
+export * from './igc-sante/index.js';
+export * from './insi/index.js';
