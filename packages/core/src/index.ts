@@ -1,1 +1,3 @@
 export * from './identity/nir.js';
+export * from './terminology/index.js';
+export * from './fhir/pdsm-builder.js';

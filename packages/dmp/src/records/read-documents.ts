@@ -1,0 +1,103 @@
+import type pg from 'pg';
+import { decide, searchScope } from '../access/index.js';
+import type { HostServices, RequestContext } from '../context.js';
+import { FhirError } from '../fhir/fhir-error.js';
+import { openContent } from './content-crypto.js';
+import { documentAccessState } from './deposit-documents.js';
+import { DOCUMENT_COLUMNS, type DocumentRow } from './document-presenter.js';
+import { documentSearchWhere, type DocumentFilters } from './document-search.js';
+import { recordAudit } from './audit-trail.js';
+import { loadRecord, type StoredRecord } from './record-repository.js';
+
+type ScopedRow = DocumentRow & { type_code: string; class_code: string; author_id: string };
+
+/** Loads the record a request names, or answers 404. */
+export async function requireRecord(services: HostServices, ins: string): Promise<StoredRecord> {
+  const record = await loadRecord(services.pool, ins);
+  if (!record) throw FhirError.of(404, 'not-found', `no DMP record for INS ${ins}`);
+  return record;
+}
+
+/**
+ * IHE ITI-67 Find Document References: the caller's filters AND the access scope in one SQL
+ * query, so paging counts only what the caller may see. The search is audited (allowed or refused)
+ * before the answer leaves.
+ */
+export async function findDocuments(
+  ctx: RequestContext,
+  services: HostServices,
+  filters: DocumentFilters,
+  page: { count: number; offset: number },
+): Promise<{ rows: DocumentRow[]; hasMore: boolean }> {
+  const record = await requireRecord(services, filters.ins);
+  const scope = searchScope(ctx.actor, record, { mode: ctx.mode, ...(ctx.reason ? { reason: ctx.reason } : {}) });
+  if (scope.kind === 'none') {
+    await recordAudit(services, ctx, { action: 'document.search', outcome: 'denied', rule: scope.rule, ins: record.ins, details: { reason: scope.reason } });
+    throw FhirError.of(403, 'forbidden', `search refused: ${scope.reason}`);
+  }
+  const where = documentSearchWhere(filters, scope);
+  const values = [...where.values, page.count + 1, page.offset];
+  const result = await services.pool.query<ScopedRow>({
+    text: `SELECT ${DOCUMENT_COLUMNS} FROM document d WHERE ${where.text}
+           ORDER BY d.document_date DESC NULLS LAST, d.id LIMIT $${values.length - 1} OFFSET $${values.length}`,
+    values,
+  });
+  const rows = result.rows.slice(0, page.count);
+  await recordAudit(services, ctx, {
+    action: 'document.search',
+    outcome: 'allowed',
+    rule: scope.rule,
+    ins: record.ins,
+    details: { returned: rows.length, documents: rows.map((r) => r.id) },
+  });
+  return { rows, hasMore: result.rows.length > page.count };
+}
+
+/** Loads one document row by id (any patient), without deciding: callers decide next. */
+async function loadDocument(services: HostServices, id: string): Promise<ScopedRow | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
+  const result = await services.pool.query<ScopedRow>({ name: 'document-by-id', text: `SELECT ${DOCUMENT_COLUMNS} FROM document d WHERE d.id = $1`, values: [id] });
+  return result.rows[0];
+}
+
+/**
+ * Reads one document's metadata (or, with `withContent`, its decrypted content: IHE ITI-68),
+ * after the access decision; the read is audited, allowed or refused, before anything is returned.
+ * A document the caller may not see is answered as not found, so its existence does not leak.
+ */
+export async function readDocument(
+  ctx: RequestContext,
+  services: HostServices,
+  id: string,
+  withContent: boolean,
+): Promise<{ row: DocumentRow; content?: Buffer }> {
+  const row = await loadDocument(services, id);
+  if (!row) throw FhirError.of(404, 'not-found', `no document ${id}`);
+  const record = await requireRecord(services, row.ins);
+  const decision = decide(ctx.actor, 'document.read', record, {
+    mode: ctx.mode,
+    ...(ctx.reason ? { reason: ctx.reason } : {}),
+    document: documentAccessState(row),
+  });
+  const facts = { action: withContent ? 'document.retrieve' : 'document.read', ins: row.ins, documentId: row.id, documentUniqueId: row.unique_id };
+  if (!decision.allowed) {
+    await recordAudit(services, ctx, { ...facts, outcome: 'denied', rule: decision.rule, details: { reason: decision.reason } });
+    throw FhirError.of(404, 'not-found', `no document ${id} you may read`);
+  }
+  let content: Buffer | undefined;
+  if (withContent) {
+    // Binary result format: the bytea columns arrive as Buffers, without hex text in between.
+    const query: pg.QueryConfig & { binary: boolean } = {
+      name: 'document-content',
+      text: 'SELECT wrapped_key, iv, tag, ciphertext FROM document_content WHERE document_id = $1',
+      values: [row.id],
+      binary: true,
+    };
+    const sealed = await services.pool.query<{ wrapped_key: Buffer; iv: Buffer; tag: Buffer; ciphertext: Buffer }>(query);
+    const found = sealed.rows[0];
+    if (!found) throw FhirError.of(500, 'exception', 'document content missing');
+    content = openContent({ wrappedKey: found.wrapped_key, iv: found.iv, tag: found.tag, ciphertext: found.ciphertext }, services.masterKey, row.id);
+  }
+  await recordAudit(services, ctx, { ...facts, outcome: 'allowed', rule: decision.rule });
+  return { row, ...(content ? { content } : {}) };
+}
