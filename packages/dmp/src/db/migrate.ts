@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FileMigrationProvider, Kysely, Migrator, PostgresDialect } from 'kysely';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
 import type pg from 'pg';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -17,7 +17,7 @@ export async function migrate(pool: pg.Pool): Promise<void> {
   try {
     const migrator = new Migrator({
       db,
-      provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS }),
+      provider: folderProvider,
     });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
@@ -28,3 +28,21 @@ export async function migrate(pool: pg.Pool): Promise<void> {
     await db.destroy();
   }
 }
+
+/**
+ * The files of `migrations/` (named by file name without extension, as Kysely's
+ * FileMigrationProvider does). Imported from here rather than from inside node_modules/kysely, so
+ * that whatever runs this TypeScript (tsx, Vitest) also loads the `.ts` migrations: under Vitest,
+ * Kysely's own `import()` goes to Node's native loader, which refuses `.ts` files.
+ */
+const folderProvider: MigrationProvider = {
+  async getMigrations() {
+    const migrations: Record<string, Migration> = {};
+    for (const file of (await fs.readdir(MIGRATIONS)).sort()) {
+      if (!/\.(ts|js|mjs)$/.test(file) || file.endsWith('.d.ts') || file.includes('.test.')) continue;
+      const module = (await import(pathToFileURL(path.join(MIGRATIONS, file)).href)) as Migration;
+      migrations[file.slice(0, file.lastIndexOf('.'))] = module;
+    }
+    return migrations;
+  },
+};
