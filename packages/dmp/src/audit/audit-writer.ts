@@ -1,0 +1,154 @@
+import type pg from 'pg';
+import { inTransaction } from '../db/database.js';
+import { prepareRecord, type AuditRecord, type PreparedRecord } from './audit-entry.js';
+import { appendPrepared } from './audit-log.js';
+
+/**
+ * Group commit for the audit log (DESIGN.md §2.2): an answer that shows health data goes out only
+ * once its audit entry is durable, and many requests' entries share one commit.
+ *
+ * The classic loop: when no flush is in flight, the entries written so far go in one transaction
+ * at once; while it is in flight, new entries wait, then all go in the next transaction (at most
+ * `maxBatch` entries a transaction). Light load costs one transaction an entry with no added
+ * delay; heavy load costs one transaction a batch.
+ *
+ * @example
+ * const audit = new AuditWriter({ pool });
+ * await audit.write({ patientIns, actor, action: 'document.read', outcome: 'allowed', rule, documentId });
+ * // only now send the document
+ */
+export interface AuditWriterOptions {
+  readonly pool: pg.Pool;
+  /** Most entries in one transaction (default 500). */
+  readonly maxBatch?: number;
+  /**
+   * Bench only: `false` makes `write` resolve at once without writing anything, to measure what
+   * the audit costs. Never in production: every access must be audited.
+   */
+  readonly enabled?: boolean;
+  /** Attempts of a batch that failed on a deadlock or serialization failure (default 3). */
+  readonly attempts?: number;
+}
+
+/** Counters for tests, benches and metrics. */
+export interface AuditWriterStats {
+  /** Transactions committed. */
+  readonly flushes: number;
+  /** Entries committed. */
+  readonly entries: number;
+  /** Batches that failed (their writers were rejected). */
+  readonly failedFlushes: number;
+  /** Largest batch committed. */
+  readonly largestBatch: number;
+  /** Batches retried after a deadlock or serialization failure. */
+  readonly retries: number;
+}
+
+/** A batch could not be committed: the entries are not in the log, so the caller must not answer with health data. */
+export class AuditWriteError extends Error {
+  override readonly name = 'AuditWriteError';
+}
+
+interface Waiter {
+  readonly record: PreparedRecord;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
+
+export class AuditWriter {
+  readonly #pool: pg.Pool;
+  readonly #maxBatch: number;
+  readonly #enabled: boolean;
+  readonly #attempts: number;
+  #queue: Waiter[] = [];
+  #draining: Promise<void> | undefined;
+  #closed = false;
+  #stats = { flushes: 0, entries: 0, failedFlushes: 0, largestBatch: 0, retries: 0 };
+
+  constructor(options: AuditWriterOptions) {
+    this.#pool = options.pool;
+    this.#maxBatch = Math.max(1, options.maxBatch ?? 500);
+    this.#enabled = options.enabled ?? true;
+    this.#attempts = Math.max(1, options.attempts ?? 3);
+  }
+
+  /**
+   * Records one entry. Resolves once the transaction holding it has committed (durable, with the
+   * server's `synchronous_commit`); rejects with InvalidAuditRecordError for a record that cannot
+   * be stored, or AuditWriteError if its batch could not be committed.
+   */
+  write(record: AuditRecord): Promise<void> {
+    if (this.#closed) return Promise.reject(new AuditWriteError('audit writer is closed'));
+    if (!this.#enabled) return Promise.resolve();
+    let prepared: PreparedRecord;
+    try {
+      prepared = prepareRecord(record);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ record: prepared, resolve, reject });
+      this.#draining ??= this.#drain();
+    });
+  }
+
+  /** Records several entries (one request's); resolves when all are durable. */
+  async writeAll(records: readonly AuditRecord[]): Promise<void> {
+    await Promise.all(records.map((record) => this.write(record)));
+  }
+
+  get stats(): AuditWriterStats {
+    return { ...this.#stats };
+  }
+
+  /** Refuses new entries and waits until those already written are committed (or rejected). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#draining) await this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      // Let the writes of the current tick join the first batch.
+      await Promise.resolve();
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, this.#maxBatch);
+        await this.#flush(batch);
+      }
+    } finally {
+      this.#draining = undefined;
+    }
+  }
+
+  async #flush(batch: readonly Waiter[]): Promise<void> {
+    const records = batch.map((waiter) => waiter.record);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await inTransaction(this.#pool, (client) => appendPrepared(client, records));
+        break;
+      } catch (error) {
+        if (attempt < this.#attempts && RETRYABLE.has(errorCode(error))) {
+          this.#stats.retries += 1;
+          continue;
+        }
+        this.#stats.failedFlushes += 1;
+        const failure = new AuditWriteError(
+          `audit log: a batch of ${batch.length} entries could not be committed: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+        for (const waiter of batch) waiter.reject(failure);
+        return;
+      }
+    }
+    this.#stats.flushes += 1;
+    this.#stats.entries += batch.length;
+    this.#stats.largestBatch = Math.max(this.#stats.largestBatch, batch.length);
+    for (const waiter of batch) waiter.resolve();
+  }
+}
+
+function errorCode(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : '';
+}
