@@ -12,6 +12,7 @@ import {
   issueEstablishmentCertificate,
   issueServerCertificate,
   readCrlPem,
+  refreshCrl,
   revoke,
   saveCredentials,
   type TestAuthority,
@@ -110,6 +111,11 @@ describe('test IGC-Santé authority', () => {
     expect(await crl.verify({ publicKey: ca.certificate })).toBe(true);
     expect(crl.entries).toHaveLength(1);
     expect(crl.findRevoked(new x509.X509Certificate(issued.certPem))).not.toBeNull();
+    await refreshCrl(ca);
+    const refreshed = new x509.X509Crl(await readCrlPem(ca));
+    expect(refreshed.thisUpdate.getTime()).toBeGreaterThanOrEqual(crl.thisUpdate.getTime());
+    expect(await refreshed.verify({ publicKey: ca.certificate })).toBe(true);
+    expect(await isRevoked(ca, issued.serial)).toBe(true);
   });
 
   it('saves credentials with the key in mode 0600', async () => {

@@ -218,6 +218,15 @@ export async function isRevoked(ca: TestAuthority, serial: string): Promise<bool
   return (await readCrlEntries(ca)).some((entry) => entry.serialNumber === normalized);
 }
 
+/**
+ * Re-signs the CRL (same entries, new thisUpdate/nextUpdate). `createTestAuthority` does it when
+ * less than half of the CRL's validity remains; a long-running host may call this periodically
+ * (the DMP host refuses certificates when the CRL is out of date).
+ */
+export async function refreshCrl(ca: TestAuthority): Promise<void> {
+  await writeCrl(ca, await readCrlEntries(ca));
+}
+
 /** The current CRL, PEM (what the DMP host loads). */
 export async function readCrlPem(ca: TestAuthority): Promise<string> {
   return readFile(ca.paths.crl, 'utf8');

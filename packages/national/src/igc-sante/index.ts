@@ -7,6 +7,7 @@ export {
   issueServerCertificate,
   normalizeSerial,
   readCrlPem,
+  refreshCrl,
   revoke,
   saveCredentials,
   type CpsRequest,
