@@ -13,6 +13,11 @@ export interface ProfessionalIdentity {
   readonly specialty?: string;
   /** The structure the professional acts for, if any. */
   readonly structure?: StructureIdentity;
+  /**
+   * Practice setting of the activity the professional acts in (value set J04, e.g. `SAMU_SMUR`),
+   * as the assertion (VIHF) states it. Access mode `centre_15` requires a médecin acting in `SAMU_SMUR`.
+   */
+  readonly practiceSetting?: string;
   readonly familyName?: string;
   readonly givenName?: string;
 }
