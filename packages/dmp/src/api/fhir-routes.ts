@@ -6,7 +6,7 @@ import type { Bundle, BundleEntry } from '../fhir/fhir-types.js';
 import { depositDocuments } from '../records/deposit-documents.js';
 import { presentDocumentReference } from '../records/document-presenter.js';
 import { parseProvideBundle, parseSimplifiedPublish } from '../records/parse-submission.js';
-import { findDocuments, readDocument } from '../records/read-documents.js';
+import { depositedDocument, findDocuments, readDocument } from '../records/read-documents.js';
 import { updateDocument, type DocumentPatch } from '../records/update-document.js';
 import { findSubmissionSets } from '../records/submission-sets.js';
 import { recordStatus } from '../records/record-status.js';
@@ -75,7 +75,7 @@ export async function registerFhirRoutes(app: FastifyInstance, options: AppOptio
     const submission = parseSimplifiedPublish(request.body);
     const result = await depositDocuments(ctx(request), services, submission);
     const doc = result.documents[0]!;
-    const { row } = await readDocument(ctx(request), services, doc.id, false);
+    const row = await depositedDocument(services, doc.id);
     void reply.header('location', `${services.fhirBase}/DocumentReference/${doc.id}`);
     return sendFhir(reply, doc.created ? 201 : 200, presentDocumentReference(row, services.fhirBase));
   });

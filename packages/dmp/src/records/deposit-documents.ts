@@ -1,3 +1,4 @@
+import { checkAssertedPatient } from './asserted-patient.js';
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { decide } from '../access/index.js';
@@ -40,6 +41,7 @@ const INHERITED_FLAGS: readonly VisibilityFlag[] = ['MASQUE_PS'];
  * the audit entries commit in one transaction, or nothing does. A refusal is audited on its own.
  */
 export async function depositDocuments(ctx: RequestContext, services: HostServices, submission: Submission): Promise<DepositResult> {
+  checkAssertedPatient(ctx, submission.ins);
   const hashes = submission.documents.map((doc) => verifyContent(doc));
   try {
     return await inTransaction(services.pool, async (client) => {

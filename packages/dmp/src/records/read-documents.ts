@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import { checkAssertedPatient } from './asserted-patient.js';
 import { decide, searchScope } from '../access/index.js';
 import type { HostServices, RequestContext } from '../context.js';
 import { FhirError } from '../fhir/fhir-error.js';
@@ -29,6 +29,7 @@ export async function findDocuments(
   filters: DocumentFilters,
   page: { count: number; offset: number },
 ): Promise<{ rows: DocumentRow[]; hasMore: boolean }> {
+  checkAssertedPatient(ctx, filters.ins);
   const record = await requireRecord(services, filters.ins);
   const scope = searchScope(ctx.actor, record, { mode: ctx.mode, ...(ctx.reason ? { reason: ctx.reason } : {}) });
   if (scope.kind === 'none') {
@@ -73,6 +74,7 @@ export async function readDocument(
 ): Promise<{ row: DocumentRow; content?: Buffer }> {
   const row = await loadDocument(services, id);
   if (!row) throw FhirError.of(404, 'not-found', `no document ${id}`);
+  checkAssertedPatient(ctx, row.ins);
   const record = await requireRecord(services, row.ins);
   const decision = decide(ctx.actor, 'document.read', record, {
     mode: ctx.mode,
@@ -86,18 +88,28 @@ export async function readDocument(
   }
   let content: Buffer | undefined;
   if (withContent) {
-    // Binary result format: the bytea columns arrive as Buffers, without hex text in between.
-    const query: pg.QueryConfig & { binary: boolean } = {
+    // Text format: pg turns the hex into Buffers natively. Its binary result mode is no faster
+    // here: it decodes raw fields as UTF-8 before handing them over, which corrupts bytea.
+    const sealed = await services.pool.query<{ wrapped_key: Buffer; iv: Buffer; tag: Buffer; ciphertext: Buffer }>({
       name: 'document-content',
       text: 'SELECT wrapped_key, iv, tag, ciphertext FROM document_content WHERE document_id = $1',
       values: [row.id],
-      binary: true,
-    };
-    const sealed = await services.pool.query<{ wrapped_key: Buffer; iv: Buffer; tag: Buffer; ciphertext: Buffer }>(query);
+    });
     const found = sealed.rows[0];
     if (!found) throw FhirError.of(500, 'exception', 'document content missing');
     content = openContent({ wrappedKey: found.wrapped_key, iv: found.iv, tag: found.tag, ciphertext: found.ciphertext }, services.masterKey, row.id);
   }
   await recordAudit(services, ctx, { ...facts, outcome: 'allowed', rule: decision.rule });
   return { row, ...(content ? { content } : {}) };
+}
+
+/**
+ * The row of a document just deposited, to answer its depositor (ITI-105 returns the created
+ * DocumentReference). No access decision: the depositor sent this very metadata; the deposit
+ * itself was decided and audited.
+ */
+export async function depositedDocument(services: HostServices, id: string): Promise<DocumentRow> {
+  const row = await loadDocument(services, id);
+  if (!row) throw FhirError.of(500, 'exception', 'the deposited document cannot be read back');
+  return row;
 }

@@ -1,6 +1,6 @@
 import { decide, searchScope } from '../access/index.js';
 import { queryHistory } from '../audit/audit-log.js';
-import { toAuditEvent } from '../audit/audit-event.js';
+import { auditEventFromEntry } from '../audit/audit-event.js';
 import type { HostServices, RequestContext } from '../context.js';
 import { FhirError } from '../fhir/fhir-error.js';
 import { recordAudit } from './audit-trail.js';
@@ -28,7 +28,7 @@ export async function readHistory(
   const result = await queryHistory(services.pool, { partition: ins, limit: page.count, ...(page.cursor ? { cursor: page.cursor } : {}) });
   await recordAudit(services, ctx, { action: 'history.read', outcome: 'allowed', rule: decision.rule, ins });
   const visible = result.entries.filter((entry) => !entry.documentId || !hidden.has(entry.documentId));
-  return { resources: visible.map((entry) => toAuditEvent(entry, { observer: new URL(services.fhirBase).host }) as unknown as Record<string, unknown>), ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
+  return { resources: visible.map((entry) => auditEventFromEntry(entry, { observer: new URL(services.fhirBase).host }) as unknown as Record<string, unknown>), ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
 }
 
 /** Ids of the record's documents the reader may not see (by the same scope as searches). */

@@ -1,3 +1,4 @@
+import { checkAssertedPatient } from './asserted-patient.js';
 import { decide } from '../access/index.js';
 import type { Action } from '../access/types.js';
 import type { HostServices, RequestContext } from '../context.js';
@@ -23,6 +24,7 @@ const RIGHTS: readonly { right: string; action: Action }[] = [
  * the caller's rights as extensions; an empty Bundle when there is no record. Audited.
  */
 export async function recordStatus(ctx: RequestContext, services: HostServices, ins: string): Promise<Bundle> {
+  checkAssertedPatient(ctx, ins);
   const record = await loadRecord(services.pool, ins);
   const decision = decide(ctx.actor, 'record.status', record, { mode: ctx.mode, ...(ctx.reason ? { reason: ctx.reason } : {}) });
   if (!decision.allowed) {

@@ -1,3 +1,4 @@
+import { checkAssertedPatient } from './asserted-patient.js';
 import { searchScope } from '../access/index.js';
 import type { HostServices, RequestContext } from '../context.js';
 import { FhirError } from '../fhir/fhir-error.js';
@@ -15,6 +16,7 @@ export async function findSubmissionSets(
   ins: string,
   page: { count: number; offset: number },
 ): Promise<{ resources: Record<string, unknown>[]; hasMore: boolean }> {
+  checkAssertedPatient(ctx, ins);
   const record = await requireRecord(services, ins);
   const scope = searchScope(ctx.actor, record, { mode: ctx.mode, ...(ctx.reason ? { reason: ctx.reason } : {}) });
   if (scope.kind === 'none') {

@@ -1,3 +1,4 @@
+import { checkAssertedPatient } from './asserted-patient.js';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { decide } from '../access/index.js';
 import type { Action, VisibilityFlag } from '../access/types.js';
@@ -41,6 +42,7 @@ export async function updateDocument(ctx: RequestContext, services: HostServices
     if (ifMatchVersion !== undefined && ifMatchVersion !== row.version) {
       throw FhirError.of(412, 'conflict', `the document is at version ${row.version}, not ${ifMatchVersion}`);
     }
+    checkAssertedPatient(ctx, row.ins);
     const record = await loadRecord(client, row.ins, 'share');
     if (!record) throw FhirError.of(404, 'not-found', 'no record for this document');
     const before: MutableState = { status: row.status, visibility: row.visibility as VisibilityFlag[], confidentiality: row.confidentiality, archived: row.archived };
