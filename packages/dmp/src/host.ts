@@ -46,6 +46,7 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
     embeddedDir: path.join(config.home, 'pg'),
     embeddedPort: config.embeddedPort,
     poolSize: 20,
+    stopReusedServer: true,
     ...(options.onLog ? { onLog: options.onLog } : {}),
   });
   const authority = await createTestAuthority({ dir: config.pkiDir });

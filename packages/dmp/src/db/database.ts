@@ -19,6 +19,8 @@ export interface DatabaseOptions {
   readonly database?: string;
   readonly poolSize?: number;
   readonly onLog?: (line: string) => void;
+  /** Stop an embedded server found already running when closing (the host does; CLI commands don't). */
+  readonly stopReusedServer?: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         port: options.embeddedPort,
         database: options.database ?? 'dmp',
         ...(options.onLog ? { onLog: options.onLog } : {}),
+        ...(options.stopReusedServer ? { stopReused: true } : {}),
       });
   const url = options.url ?? embedded!.url;
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 16 });

