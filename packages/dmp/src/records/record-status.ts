@@ -13,9 +13,10 @@ export const RECORD_STATUS_EXTENSION = 'https://dmp.sainte-felicite.example/fhir
 /** Extension on the Patient of TD0.2: what the caller may do, one sub-extension per right. */
 export const CALLER_RIGHTS_EXTENSION = 'https://dmp.sainte-felicite.example/fhir/StructureDefinition/dmp-caller-rights';
 
-const RIGHTS: readonly { right: string; action: Action }[] = [
+/** The rights reported; `deposit` is asked for a professional's usual document (a consultation report, class 10). */
+const RIGHTS: readonly { right: string; action: Action; context?: { depositTypeCode: string; depositClassCode: string } }[] = [
   { right: 'read', action: 'document.search' },
-  { right: 'deposit', action: 'document.deposit' },
+  { right: 'deposit', action: 'document.deposit', context: { depositTypeCode: '11488-4', depositClassCode: '10' } },
 ];
 
 /**
@@ -33,8 +34,8 @@ export async function recordStatus(ctx: RequestContext, services: HostServices, 
   }
   await recordAudit(services, ctx, { action: 'record.status', outcome: 'allowed', rule: decision.rule, ...(record ? { ins } : {}), details: { exists: Boolean(record) } });
   if (!record) return { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] };
-  const rights = RIGHTS.map(({ right, action }) => {
-    const outcome = decide(ctx.actor, action, record, { mode: ctx.mode, ...(ctx.reason ? { reason: ctx.reason } : {}) });
+  const rights = RIGHTS.map(({ right, action, context }) => {
+    const outcome = decide(ctx.actor, action, record, { mode: ctx.mode, ...(ctx.reason ? { reason: ctx.reason } : {}), ...context });
     return { url: right, valueBoolean: outcome.allowed };
   });
   const identity = recordIdentity(services, record.ins, record.identity);
