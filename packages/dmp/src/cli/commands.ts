@@ -203,6 +203,7 @@ export const COMMANDS: readonly Command[] = [
     options: {},
     async run(_values, out) {
       const config = loadConfig();
+      await ensureAuditSigningKey(config.auditSigningKeyFile);
       const publicKey = await readFile(config.auditSigningKeyFile.replace(/\.pem$/, '.pub.pem'), 'utf8');
       const result = await withHost((host) => verifyAuditLog(host.services.pool, publicKey));
       out.result(result, (v) => JSON.stringify(v, null, 2));

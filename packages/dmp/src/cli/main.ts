@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { FhirError } from '../fhir/fhir-error.js';
 import { CliError, output } from './output.js';
 import { COMMANDS, usage } from './commands.js';
 
@@ -24,20 +23,16 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Exits once stdout and stderr are flushed (an exit code set with process.exitCode is lost under tsx's loader). */
+function exit(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 main(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== 0) process.exitCode = code;
-  },
+  (code) => exit(code !== 0 ? code : typeof process.exitCode === 'number' ? process.exitCode : 0),
   (error: unknown) => {
-    if (error instanceof CliError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`dmp: ${error.message}\n`);
-      process.exitCode = 2;
-    } else if (error instanceof FhirError) {
-      process.stderr.write(`dmp: ${error.message}\n`);
-      process.exitCode = 1;
-    } else {
-      process.stderr.write(`dmp: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    }
+    const usageError = error instanceof CliError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+    process.stderr.write(`dmp: ${error instanceof Error ? error.message : String(error)}\n`);
+    exit(usageError ? 2 : 1);
   },
 );
