@@ -22,6 +22,40 @@ export interface AppOptions {
 export const FHIR_JSON = 'application/fhir+json';
 
 /**
+ * Deepest nesting of arrays and objects accepted in a JSON body. FHIR resources nest a few dozen
+ * levels at most; a body nested thousands deep would make every recursive walk of it
+ * (structuredClone, JSON.stringify, PostgreSQL's jsonb input) a stack hazard, so it is refused.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/**
+ * Whether the JSON text in `body` nests deeper than `max`, by one pass over its bytes. Strings are
+ * skipped with `indexOf` (a 20 MB base64 Binary costs almost nothing), so brackets inside them do
+ * not count; UTF-8 continuation bytes never look like ASCII brackets or quotes.
+ */
+export function nestsDeeperThan(body: Buffer, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i]!;
+    if (byte === 0x22) {
+      // to the closing quote: the next one not escaped by an odd number of backslashes
+      let end = i;
+      for (;;) {
+        end = body.indexOf(0x22, end + 1);
+        if (end < 0) return false; // unterminated string: JSON.parse will say so
+        let backslashes = 0;
+        while (body[end - 1 - backslashes] === 0x5c) backslashes++;
+        if (backslashes % 2 === 0) break;
+      }
+      i = end;
+    } else if (byte === 0x7b || byte === 0x5b) {
+      if (++depth > max) return true;
+    } else if (byte === 0x7d || byte === 0x5d) depth--;
+  }
+  return false;
+}
+
+/**
  * Builds the DMP host's HTTP application (not listening): the FHIR API under `/fhir` and `/health`.
  * Tests call `app.inject()` or listen on a loopback port.
  */
@@ -42,6 +76,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // FHIR JSON, plain JSON and JSON Patch are all JSON; anything else is 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', FHIR_JSON, 'application/json-patch+json'], { parseAs: 'buffer' }, (_request, body, done) => {
+    if (nestsDeeperThan(body as Buffer, MAX_JSON_DEPTH)) {
+      done(FhirError.of(400, 'structure', `the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      return;
+    }
     try {
       done(null, JSON.parse((body as Buffer).toString('utf8')));
     } catch {

@@ -38,13 +38,14 @@ export function patientOf(query: Query, issues: IssueCollector): string | undefi
   return parsed.ins.value;
 }
 
-/** Paging: `_count` (default 20, at most 100) and `_offset`. */
+/** Paging: `_count` (default 20, from 1, at most 100) and `_offset`. */
 export function pageOf(query: Query, issues: IssueCollector): { count: number; offset: number } {
   const count = values(query, '_count')[0];
   const offset = values(query, '_offset')[0];
   const page = { count: 20, offset: 0 };
   if (count !== undefined) {
-    if (!/^\d{1,4}$/.test(count)) issues.add('value', '_count must be a whole number', '_count');
+    // _count=0 would page by 0 forever (next = self); at least 1
+    if (!/^\d{1,4}$/.test(count) || Number(count) < 1) issues.add('value', '_count must be a whole number, at least 1 (a page holds at most 100)', '_count');
     else page.count = Math.min(100, Number(count));
   }
   if (offset !== undefined) {
