@@ -359,10 +359,8 @@ describe('bad input: a clear 4xx OperationOutcome, nothing changed, the process 
       expect(polluted().polluted).toBeUndefined();
     });
 
-    // KNOWN BUG, reported (records/update-document.ts is not this test's to fix): fast-json-patch's
-    // validate() throws a TypeError ("modifying __proto__ ... is banned") that updateDocument does
-    // not catch, so the answer is a 500 instead of a 422. Remove `.fails` once it answers 422.
-    it.fails('a JSON Patch through __proto__ inside a patchable field → 422 (today 500)', async () => {
+    // Was a 500: fast-json-patch's validate() throws (rather than returns) for paths through __proto__.
+    it('a JSON Patch through __proto__ inside a patchable field → 422', async () => {
       await refused(() => jsonPatch('/securityLabel/__proto__/polluted'), 422, 'invalid', /JSON Patch/);
     });
   });

@@ -120,9 +120,10 @@ function applyPatch(resource: Record<string, unknown>, patch: DocumentPatch): Mu
         throw FhirError.of(422, 'not-supported', `operation ${index}: only /status, /securityLabel and /extension (archive) may be patched, not ${path || '(no path)'}`);
       }
     }
-    const validation = jsonpatch.validate(operations, resource);
-    if (validation) throw FhirError.of(422, 'invalid', `JSON Patch: ${validation.message.split('\n')[0]}`);
     try {
+      // validate() throws (rather than returns) for some paths, e.g. through __proto__
+      const validation = jsonpatch.validate(operations, resource);
+      if (validation) throw validation;
       patched = jsonpatch.applyPatch(structuredClone(resource), operations, false, false).newDocument;
     } catch (error) {
       throw FhirError.of(422, 'invalid', `JSON Patch: ${error instanceof Error ? error.message.split('\n')[0] : 'not applicable'}`);
