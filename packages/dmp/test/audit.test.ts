@@ -121,6 +121,16 @@ describe('audit log on PostgreSQL', () => {
     expect(verification).toEqual({ ok: true, entries: 2000, partitions: 21, checkpoints: 0 });
   });
 
+  it('flushes burst after burst (a write arriving as a flushing loop ends starts the next)', async () => {
+    const writer = new AuditWriter({ pool: db.pool, maxBatch: 40 });
+    for (let round = 0; round < 5; round += 1) {
+      await Promise.all(Array.from({ length: 100 }, (_, i) => writer.write(record({ requestId: `burst-${round}-${i}` }))));
+      await writer.write(record({ requestId: `single-${round}` }));
+    }
+    expect(writer.stats.entries).toBe(505);
+    await writer.close();
+  });
+
   it('resolves a write only once its entry is committed', async () => {
     const writer = new AuditWriter({ pool: db.pool });
     await writer.write(record({ requestId: 'durable-1' }));

@@ -63,6 +63,10 @@ export class AuditWriter {
   readonly #enabled: boolean;
   readonly #attempts: number;
   #queue: Waiter[] = [];
+  /**
+   * The flushing loop, while one runs. Cleared by the loop itself in the microtask of its last
+   * look at the queue, so a write never counts on a loop that has just ended.
+   */
   #draining: Promise<void> | undefined;
   #closed = false;
   #stats = { flushes: 0, entries: 0, failedFlushes: 0, largestBatch: 0, retries: 0 };
@@ -109,6 +113,7 @@ export class AuditWriter {
     while (this.#draining) await this.#draining;
   }
 
+  /** One flushing loop: takes what has accumulated, commits it, and again until nothing waits. */
   async #drain(): Promise<void> {
     try {
       // Let the writes of the current tick join the first batch.
