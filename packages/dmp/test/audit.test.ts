@@ -213,6 +213,30 @@ describe('audit log on PostgreSQL', () => {
     expect(counts.rows[0]?.n).toBe('80');
   });
 
+  it('redoes under locks a batch whose remembered heads another writer moved, chains whole', async () => {
+    const patient = '299120612345678';
+    const first = new AuditWriter({ pool: db.pool });
+    const second = new AuditWriter({ pool: db.pool });
+    await first.write(record({ patientIns: patient, requestId: 'w1-a' })); // locked way: first sight of the head
+    await first.write(record({ patientIns: patient, requestId: 'w1-b' })); // one statement from the remembered head
+    expect(first.stats.staleHeads).toBe(0);
+    await inTransaction(db.pool, (client) => appendInTransaction(client, [record({ patientIns: patient, requestId: 'deposit' })]));
+    await first.write(record({ patientIns: patient, requestId: 'w1-c' }));
+    expect(first.stats.staleHeads).toBe(1);
+    // Two writers and deposits at once on the same chains.
+    await Promise.all([
+      ...Array.from({ length: 200 }, (_, i) => (i % 2 ? first : second).write(record({ patientIns: i % 3 ? patient : PATIENT, requestId: `both-${i}` }))),
+      ...Array.from({ length: 10 }, (_, i) =>
+        inTransaction(db.pool, (client) => appendInTransaction(client, [record({ patientIns: patient, requestId: `deposit-${i}` })])),
+      ),
+    ]);
+    await Promise.all([first.close(), second.close()]);
+    const { rows } = await db.pool.query<{ request_id: string }>('SELECT request_id FROM audit_entry WHERE partition = $1 ORDER BY seq', [patient]);
+    expect(rows.slice(0, 4).map((r) => r.request_id)).toEqual(['w1-a', 'w1-b', 'deposit', 'w1-c']);
+    expect(new Set(rows.map((r) => r.request_id)).size).toBe(rows.length);
+    expect((await verifyAuditLog(db.pool, key.publicKeyPem)).ok).toBe(true);
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE of entries and checkpoints while the triggers are on', async () => {
     await expect(db.pool.query(`UPDATE audit_entry SET reason = 'x' WHERE partition = $1`, [PATIENT])).rejects.toThrow(/append-only/);
     await expect(db.pool.query('DELETE FROM audit_entry WHERE partition = $1', [PATIENT])).rejects.toThrow(/append-only/);

@@ -33,7 +33,7 @@ export interface AppendedEntry {
  * Throws InvalidAuditRecordError before touching the database if a record cannot be stored.
  */
 export async function appendInTransaction(client: pg.PoolClient, records: readonly AuditRecord[]): Promise<AppendedEntry[]> {
-  return appendPrepared(client, records.map(prepareRecord));
+  return (await appendPrepared(client, records.map(prepareRecord)))?.appended ?? [];
 }
 
 // Inserts the heads of partitions never written to (zero hash, seq 0), then locks every head the
@@ -53,21 +53,39 @@ const LOCK_HEADS = `
   UNION ALL
   SELECT partition, seq, hash FROM locked`;
 
-// One statement appends the whole batch and moves the heads.
+// One statement appends the whole batch and moves the heads, but only if every head still stands
+// where the batch was chained from (`held` locks them, re-reading any that another transaction
+// moved meanwhile); otherwise it writes nothing and reports 0 rows. Under `lockHeads` they always
+// stand there; the group-commit writer also runs it alone, from the heads it remembers.
 const APPEND = `
-  WITH appended AS (
-    INSERT INTO audit_entry (partition, seq, recorded_at, actor, action, outcome, rule, mode, reason,
-                             document_id, document_unique_id, request_id, details, prev_hash, hash)
-    SELECT e.partition, e.seq, $3::timestamptz, e.actor, e.action, e.outcome, e.rule, e.mode, e.reason,
-           e.document_id, e.document_unique_id, e.request_id, e.details, e.prev_hash, e.hash
-    FROM unnest($1::text[], $2::bigint[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                $10::uuid[], $11::text[], $12::text[], $13::jsonb[], $14::bytea[], $15::bytea[])
-      AS e(partition, seq, actor, action, outcome, rule, mode, reason,
-           document_id, document_unique_id, request_id, details, prev_hash, hash)
+  WITH v AS (
+    SELECT * FROM unnest($16::text[], $17::bigint[], $18::bytea[], $19::bigint[], $20::bytea[])
+      AS v(partition, seq, hash, from_seq, from_hash)
+  ), held AS (
+    SELECT h.partition FROM audit_head h JOIN v ON h.partition = v.partition
+    WHERE h.seq = v.from_seq AND h.hash = v.from_hash
+    ORDER BY h.partition FOR UPDATE OF h
+  ), unmoved AS (
+    SELECT count(*) = cardinality($16::text[]) AS ok FROM held
+  ), moved AS (
+    UPDATE audit_head h SET seq = v.seq, hash = v.hash FROM v
+    WHERE h.partition = v.partition AND (SELECT ok FROM unmoved)
   )
-  UPDATE audit_head h SET seq = v.seq, hash = v.hash
-  FROM unnest($16::text[], $17::bigint[], $18::bytea[]) AS v(partition, seq, hash)
-  WHERE h.partition = v.partition`;
+  INSERT INTO audit_entry (partition, seq, recorded_at, actor, action, outcome, rule, mode, reason,
+                           document_id, document_unique_id, request_id, details, prev_hash, hash)
+  SELECT e.partition, e.seq, $3::timestamptz, e.actor, e.action, e.outcome, e.rule, e.mode, e.reason,
+         e.document_id, e.document_unique_id, e.request_id, e.details, e.prev_hash, e.hash
+  FROM unnest($1::text[], $2::bigint[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+              $10::uuid[], $11::text[], $12::text[], $13::jsonb[], $14::bytea[], $15::bytea[])
+    AS e(partition, seq, actor, action, outcome, rule, mode, reason,
+         document_id, document_unique_id, request_id, details, prev_hash, hash)
+  WHERE (SELECT ok FROM unmoved)`;
+
+/** A chain head: the last entry's sequence number and hash (seq 0 and the zero hash before the first). */
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: Buffer;
+}
 
 interface HeadRow {
   partition: string;
@@ -75,19 +93,35 @@ interface HeadRow {
   hash: Buffer;
 }
 
-/** Appends records already checked by `prepareRecord` (the group-commit writer prepares them as they arrive). */
-export async function appendPrepared(client: pg.PoolClient, records: readonly PreparedRecord[]): Promise<AppendedEntry[]> {
-  if (records.length === 0) return [];
-  const partitions = [...new Set(records.map((r) => r.partition))].sort();
-  const heads = new Map<string, { seq: number; hash: Buffer }>();
-  for (let missing = partitions, round = 0; missing.length > 0; round += 1) {
+/**
+ * Locks the heads of `partitions` for the rest of the transaction (creating those never written
+ * to), in partition order so that two writers cannot deadlock on each other's heads.
+ */
+export async function lockHeads(client: pg.PoolClient, partitions: readonly string[]): Promise<Map<string, ChainHead>> {
+  const heads = new Map<string, ChainHead>();
+  for (let missing = [...partitions].sort(), round = 0; missing.length > 0; round += 1) {
     if (round === 5) throw new Error('audit log: could not lock the chain heads');
     const result = await client.query<HeadRow>({ name: 'audit-lock-heads', text: LOCK_HEADS, values: [missing, genesisHash()] });
     for (const row of result.rows) heads.set(row.partition, { seq: Number(row.seq), hash: row.hash });
     missing = missing.filter((p) => !heads.has(p));
   }
+  return heads;
+}
 
-  // Taken once the heads are held: within a partition, recording times follow the chain's order.
+/** A batch given its places in the chains: the statement that appends it, and where it lands. */
+export interface ChainedBatch {
+  readonly query: pg.QueryConfig;
+  readonly appended: AppendedEntry[];
+  /** Each partition's head after the batch. */
+  readonly heads: ReadonlyMap<string, ChainHead>;
+}
+
+/**
+ * Chains `records` after `from` (the heads of every partition they go to): sequence numbers,
+ * hashes, and the one statement that appends them and moves the heads if they still stand at `from`.
+ */
+export function chainBatch(records: readonly PreparedRecord[], from: ReadonlyMap<string, ChainHead>): ChainedBatch {
+  // One time for the batch: within a partition, recording times follow the chain's order.
   const recordedAt = new Date();
   const at = recordedAt.toISOString();
   const columns = {
@@ -106,9 +140,10 @@ export async function appendPrepared(client: pg.PoolClient, records: readonly Pr
     prevHash: [] as Buffer[],
     hash: [] as Buffer[],
   };
+  const heads = new Map<string, ChainHead>();
   const appended: AppendedEntry[] = [];
   for (const record of records) {
-    const head = heads.get(record.partition);
+    const head = heads.get(record.partition) ?? from.get(record.partition);
     if (!head) throw new Error(`audit log: no head for partition ${record.partition}`);
     const seq = head.seq + 1;
     const hash = entryHash(head.hash, hashedFields(record, seq, at));
@@ -129,8 +164,9 @@ export async function appendPrepared(client: pg.PoolClient, records: readonly Pr
     heads.set(record.partition, { seq, hash });
     appended.push({ partition: record.partition, seq, recordedAt, hash });
   }
-  const headValues = [...heads.entries()];
-  await client.query({
+  // Heads in partition order: the UPDATE takes their row locks in the order lockHeads does.
+  const moved = [...heads.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const query: pg.QueryConfig = {
     name: 'audit-append',
     text: APPEND,
     values: [
@@ -149,12 +185,24 @@ export async function appendPrepared(client: pg.PoolClient, records: readonly Pr
       columns.details,
       columns.prevHash,
       columns.hash,
-      headValues.map(([partition]) => partition),
-      headValues.map(([, head]) => head.seq),
-      headValues.map(([, head]) => head.hash),
+      moved.map(([partition]) => partition),
+      moved.map(([, head]) => head.seq),
+      moved.map(([, head]) => head.hash),
+      moved.map(([partition]) => from.get(partition)?.seq),
+      moved.map(([partition]) => from.get(partition)?.hash),
     ],
-  });
-  return appended;
+  };
+  return { query, appended, heads };
+}
+
+/** Appends records already checked by `prepareRecord`, within the caller's transaction, under locked heads. */
+export async function appendPrepared(client: pg.PoolClient, records: readonly PreparedRecord[]): Promise<ChainedBatch | undefined> {
+  if (records.length === 0) return undefined;
+  const heads = await lockHeads(client, [...new Set(records.map((r) => r.partition))]);
+  const batch = chainBatch(records, heads);
+  const result = await client.query(batch.query);
+  if (result.rowCount !== records.length) throw new Error('audit log: the chain heads moved while locked');
+  return batch;
 }
 
 /** The columns of `audit_entry`, in the order `entryFromRow` reads them. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { inTransaction } from '../db/database.js';
 import { prepareRecord, type AuditRecord, type PreparedRecord } from './audit-entry.js';
-import { appendPrepared } from './audit-log.js';
+import { appendPrepared, chainBatch, type ChainHead } from './audit-log.js';
 
 /**
  * Group commit for the audit log (DESIGN.md §2.2): an answer that shows health data goes out only
@@ -11,6 +11,11 @@ import { appendPrepared } from './audit-log.js';
  * at once; while it is in flight, new entries wait, then all go in the next transaction (at most
  * `maxBatch` entries a transaction). Light load costs one transaction an entry with no added
  * delay; heavy load costs one transaction a batch.
+ *
+ * A batch is one statement, one round trip: the writer remembers the chain heads it left, chains
+ * the batch from them and appends it only if no one else moved them meanwhile (a deposit's
+ * `appendInTransaction`, another process). If someone did, or a head is not remembered, the batch
+ * goes the locked way (`appendPrepared`: lock the heads, then the same statement).
  *
  * @example
  * const audit = new AuditWriter({ pool });
@@ -28,6 +33,8 @@ export interface AuditWriterOptions {
   readonly enabled?: boolean;
   /** Attempts of a batch that failed on a deadlock or serialization failure (default 3). */
   readonly attempts?: number;
+  /** Most chain heads remembered, the least recently used forgotten first (default 100,000). */
+  readonly rememberedHeads?: number;
 }
 
 /** Counters for tests, benches and metrics. */
@@ -42,6 +49,8 @@ export interface AuditWriterStats {
   readonly largestBatch: number;
   /** Batches retried after a deadlock or serialization failure. */
   readonly retries: number;
+  /** Batches whose remembered heads had moved (another writer appended), redone under locks. */
+  readonly staleHeads: number;
 }
 
 /** A batch could not be committed: the entries are not in the log, so the caller must not answer with health data. */
@@ -62,6 +71,9 @@ export class AuditWriter {
   readonly #maxBatch: number;
   readonly #enabled: boolean;
   readonly #attempts: number;
+  readonly #maxHeads: number;
+  /** Heads this writer left, by partition; Map order is least recently used first. */
+  readonly #heads = new Map<string, ChainHead>();
   #queue: Waiter[] = [];
   /**
    * The flushing loop, while one runs. Cleared by the loop itself in the microtask of its last
@@ -69,13 +81,14 @@ export class AuditWriter {
    */
   #draining: Promise<void> | undefined;
   #closed = false;
-  #stats = { flushes: 0, entries: 0, failedFlushes: 0, largestBatch: 0, retries: 0 };
+  #stats = { flushes: 0, entries: 0, failedFlushes: 0, largestBatch: 0, retries: 0, staleHeads: 0 };
 
   constructor(options: AuditWriterOptions) {
     this.#pool = options.pool;
     this.#maxBatch = Math.max(1, options.maxBatch ?? 500);
     this.#enabled = options.enabled ?? true;
     this.#attempts = Math.max(1, options.attempts ?? 3);
+    this.#maxHeads = Math.max(0, options.rememberedHeads ?? 100_000);
   }
 
   /**
@@ -131,7 +144,7 @@ export class AuditWriter {
     const records = batch.map((waiter) => waiter.record);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await inTransaction(this.#pool, (client) => appendPrepared(client, records));
+        await this.#append(records);
         break;
       } catch (error) {
         if (attempt < this.#attempts && RETRYABLE.has(errorCode(error))) {
@@ -152,6 +165,55 @@ export class AuditWriter {
     this.#stats.largestBatch = Math.max(this.#stats.largestBatch, batch.length);
     for (const waiter of batch) waiter.resolve();
   }
+
+  /** Appends a batch: in one statement from the remembered heads if they still stand, else under locks. */
+  async #append(records: readonly PreparedRecord[]): Promise<void> {
+    const from = remembered(this.#heads, records);
+    if (from) {
+      const batch = chainBatch(records, from);
+      try {
+        const result = await this.#pool.query(batch.query);
+        if (result.rowCount === records.length) {
+          this.#remember(batch.heads);
+          return;
+        }
+      } catch (error) {
+        this.#forget(records);
+        throw error;
+      }
+      this.#forget(records);
+      this.#stats.staleHeads += 1;
+    }
+    const batch = await inTransaction(this.#pool, (client) => appendPrepared(client, records));
+    if (batch) this.#remember(batch.heads);
+  }
+
+  #remember(heads: ReadonlyMap<string, ChainHead>): void {
+    for (const [partition, head] of heads) {
+      this.#heads.delete(partition);
+      this.#heads.set(partition, head);
+    }
+    for (const oldest of this.#heads.keys()) {
+      if (this.#heads.size <= this.#maxHeads) break;
+      this.#heads.delete(oldest);
+    }
+  }
+
+  #forget(records: readonly PreparedRecord[]): void {
+    for (const { partition } of records) this.#heads.delete(partition);
+  }
+}
+
+/** The remembered heads of every partition of `records`, or undefined if one is not remembered. */
+function remembered(heads: Map<string, ChainHead>, records: readonly PreparedRecord[]): Map<string, ChainHead> | undefined {
+  const from = new Map<string, ChainHead>();
+  for (const { partition } of records) {
+    if (from.has(partition)) continue;
+    const head = heads.get(partition);
+    if (!head) return undefined;
+    from.set(partition, head);
+  }
+  return from;
 }
 
 function errorCode(error: unknown): string {
