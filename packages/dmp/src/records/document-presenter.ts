@@ -1,4 +1,4 @@
-import { DOCUMENT_CLASSES } from '@dmp/core';
+import { canonicalSystem, DOCUMENT_CLASSES } from '@dmp/core';
 
 /** A document row as the presenters need it. */
 export interface DocumentRow {
@@ -35,6 +35,7 @@ const CLASS_SYSTEM = 'https://mos.esante.gouv.fr/NOS/TRE_A03-ClasseDocument/FHIR
  */
 export function presentDocumentReference(row: DocumentRow, fhirBase: string): Record<string, unknown> {
   const resource = structuredClone(row.resource);
+  canonicalCodings(resource);
   resource.id = row.id;
   resource.meta = { ...(typeof resource.meta === 'object' && resource.meta ? resource.meta : {}), versionId: String(row.version), lastUpdated: row.deposited_at.toISOString() };
   resource.status = row.status;
@@ -65,4 +66,19 @@ export function presentDocumentReference(row: DocumentRow, fhirBase: string): Re
   }
   if (row.replaces) resource.relatesTo = [{ code: 'replaces', target: { reference: `DocumentReference/${row.replaces}` } }];
   return resource;
+}
+
+/**
+ * French code systems are accepted as `urn:oid:...` or as the ANS terminology URLs, and returned as
+ * the URLs (DESIGN.md §3): every coding (an object with `system` and `code`) is rewritten in place.
+ */
+export function canonicalCodings(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) canonicalCodings(item);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const object = value as Record<string, unknown>;
+  if (typeof object.system === 'string' && typeof object.code === 'string') object.system = canonicalSystem(object.system);
+  for (const child of Object.values(object)) if (typeof child === 'object' && child !== null) canonicalCodings(child);
 }
