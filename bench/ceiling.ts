@@ -1,0 +1,183 @@
+import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { buildDocumentReference, newUniqueId, type PdsmDocument } from '@dmp/core';
+import { decide, searchScope } from '../packages/dmp/src/access/index.js';
+import type { Actor } from '../packages/dmp/src/access/types.js';
+import { appendInTransaction } from '../packages/dmp/src/audit/audit-log.js';
+import { classifyCertificateUnchecked, InMemoryReplayStore, verifyAssertion } from '../packages/dmp/src/auth/index.js';
+import type { RequestContext } from '../packages/dmp/src/context.js';
+import { inTransaction } from '../packages/dmp/src/db/database.js';
+import { auditRecordOf, type AuditFacts } from '../packages/dmp/src/records/audit-trail.js';
+import { sealContent } from '../packages/dmp/src/records/content-crypto.js';
+import { documentAccessState } from '../packages/dmp/src/records/deposit-documents.js';
+import { DOCUMENT_COLUMNS, type DocumentRow } from '../packages/dmp/src/records/document-presenter.js';
+import { documentSearchWhere } from '../packages/dmp/src/records/document-search.js';
+import { loadRecord } from '../packages/dmp/src/records/record-repository.js';
+import { deliveryReport, pdfOf } from '../packages/dmp/test/fixtures/documents.js';
+import { DEPOSITOR, depositPatient, searchPatient, type DatasetSpec } from './dataset.js';
+import type { BenchSoftware } from './http-phases.js';
+import { CONTENT_SIZE } from './http-phases.js';
+import type { Operation } from './load.js';
+
+/**
+ * The database-only ceilings: the statements the host runs for each request, sent by a minimal
+ * Node client (node-postgres, one connection per worker, no HTTP, no TLS, no authentication),
+ * using the product's own functions and SQL texts where they are reusable. Without group commit:
+ * the audit entry of a search or a retrieve is one transaction of its own, as it would be for a
+ * single request.
+ *
+ * - deposit: BEGIN; the record FOR SHARE; the submission set's unique-id check and INSERT; the
+ *   document's unique-id check; INSERT document; INSERT document_content (100 KB, already sealed);
+ *   audit append (heads FOR UPDATE, INSERT entry, UPDATE head); COMMIT
+ * - search: the record; the search SELECT (the product's WHERE for this scope); the audit append
+ * - retrieve: the document row; the record; the content (100 KB); the audit append
+ */
+
+/** What the ceilings need to act as the bench's professionals (their actors, as the host derives them). */
+export interface CeilingActors {
+  readonly depositor: RequestContext;
+  readonly reader: RequestContext;
+}
+
+/** The actors of the bench's professionals, as the host's assertion check derives them. */
+export async function ceilingActors(software: BenchSoftware): Promise<CeilingActors> {
+  const contextOf = async (s: BenchSoftware['depositor']): Promise<RequestContext> => {
+    const token = s.assertions.take().slice('Bearer '.length);
+    const certificate = classifyCertificateUnchecked(s.credentials.certPem);
+    const verified = await verifyAssertion(token, certificate, createPublicKey(s.credentials.certPem), new InMemoryReplayStore());
+    const actor: Actor = verified.actor;
+    return { actor, mode: verified.mode, requestId: 'bench', ...(verified.software ? { software: verified.software } : {}) };
+  };
+  return { depositor: await contextOf(software.depositor), reader: await contextOf(software.reader) };
+}
+
+type ScopedRow = DocumentRow & { type_code: string; class_code: string; author_id: string };
+
+function randomInt(below: number): number {
+  return Math.floor(Math.random() * below);
+}
+
+function withRequestId(ctx: RequestContext): RequestContext {
+  return { ...ctx, requestId: randomUUID() };
+}
+
+/** A deposit's parts computed once (the client seals and hashes nothing per request: the database's work only). */
+class DepositMaterial {
+  readonly sealed: ReturnType<typeof sealContent>;
+  readonly sha1: string;
+  readonly digest: string;
+  readonly doc: PdsmDocument;
+
+  constructor(masterKey: Buffer) {
+    const content = pdfOf('Compte rendu d’accouchement (plafond base seule)', CONTENT_SIZE);
+    this.doc = deliveryReport(depositPatient(1), DEPOSITOR, { content });
+    this.sealed = sealContent(content, masterKey, randomUUID());
+    this.sha1 = createHash('sha1').update(content).digest('base64');
+    this.digest = createHash('sha256').update(content).digest('hex');
+  }
+}
+
+export function ceilingDeposit(pool: pg.Pool, actors: CeilingActors, spec: DatasetSpec, masterKey: Buffer, audit: boolean): Operation {
+  const material = new DepositMaterial(masterKey);
+  const doc = material.doc;
+  return async () => {
+    const ins = depositPatient(1 + randomInt(spec.depositPatients));
+    const uniqueId = `urn:oid:${newUniqueId()}`;
+    const setUniqueId = `urn:oid:${newUniqueId()}`;
+    const ctx = withRequestId(actors.depositor);
+    const resource = buildDocumentReference({ ...doc, ins, uniqueId }, `urn:uuid:${randomUUID()}`);
+    await inTransaction(pool, async (client) => {
+      const record = await loadRecord(client, ins, 'share');
+      if (!record) throw new Error(`no record ${ins}`);
+      const existingSet = await client.query<{ id: string }>('SELECT id FROM submission_set WHERE unique_id = $1', [setUniqueId]);
+      if (existingSet.rows[0]) throw new Error('submission set exists');
+      const setId = randomUUID();
+      await client.query('INSERT INTO submission_set (id, ins, unique_id, source_id, author_id, resource) VALUES ($1, $2, $3, $4, $5, $6)', [
+        setId,
+        ins,
+        setUniqueId,
+        'urn:oid:1.2.250.1.213.1.1.9',
+        doc.author.nationalId,
+        { resourceType: 'List', identifier: [{ value: setUniqueId }], subject: { reference: `Patient?identifier=urn:oid:1.2.250.1.213.1.4.8|${ins}` } },
+      ]);
+      const existing = await client.query({ name: 'document-by-unique-id', text: 'SELECT id, submission_digest, ins FROM document WHERE unique_id = $1', values: [uniqueId] });
+      if (existing.rows[0]) throw new Error('document exists');
+      const id = randomUUID();
+      await client.query({
+        name: 'insert-document',
+        text: `INSERT INTO document (id, ins, unique_id, submission_set_id, status, type_code, class_code, format_code, confidentiality, visibility,
+               author_id, author_given, author_family, facility_type, practice_setting, document_date, period_start, period_end,
+               mime_type, size, sha1, submission_digest, replaces, resource)
+             VALUES ($1,$2,$3,$4,'current',$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
+        values: [
+          id, ins, uniqueId, setId, doc.type.code, doc.classCode, doc.formatCode, ['N'], [],
+          doc.author.nationalId, doc.author.givenName ?? null, doc.author.familyName ?? null, doc.facilityType, doc.practiceSetting,
+          doc.date ?? null, doc.period?.start ?? null, doc.period?.end ?? null, doc.mimeType, CONTENT_SIZE, material.sha1, material.digest,
+          null, resource,
+        ],
+      });
+      await client.query({
+        name: 'insert-content',
+        text: 'INSERT INTO document_content (document_id, wrapped_key, iv, tag, ciphertext) VALUES ($1, $2, $3, $4, $5)',
+        values: [id, material.sealed.wrappedKey, material.sealed.iv, material.sealed.tag, material.sealed.ciphertext],
+      });
+      if (audit) {
+        const facts: AuditFacts = { action: 'document.deposit', outcome: 'allowed', rule: 'deposit', ins, documentId: id, documentUniqueId: uniqueId, details: { type: doc.type.code } };
+        await appendInTransaction(client, [auditRecordOf(ctx, facts)]);
+      }
+    });
+    return true;
+  };
+}
+
+export function ceilingSearch(pool: pg.Pool, actors: CeilingActors, spec: DatasetSpec, audit: boolean): Operation {
+  return async () => {
+    const ins = searchPatient(1 + randomInt(spec.patients));
+    const ctx = withRequestId(actors.reader);
+    const record = await loadRecord(pool, ins);
+    if (!record) throw new Error(`no record ${ins}`);
+    const scope = searchScope(ctx.actor, record, { mode: ctx.mode });
+    if (scope.kind === 'none') throw new Error(`search refused: ${scope.reason}`);
+    const where = documentSearchWhere({ ins, statuses: ['current'], includeArchived: false, date: [], period: [] }, scope);
+    const values = [...where.values, 21, 0];
+    const result = await pool.query<ScopedRow>({
+      text: `SELECT ${DOCUMENT_COLUMNS} FROM document d WHERE ${where.text}
+           ORDER BY d.document_date DESC NULLS LAST, d.id LIMIT $${values.length - 1} OFFSET $${values.length}`,
+      values,
+    });
+    const rows = result.rows.slice(0, 20);
+    if (rows.length !== Math.min(20, spec.docsPerPatient)) throw new Error(`search: ${rows.length} rows for ${ins}`);
+    if (audit) {
+      const facts: AuditFacts = { action: 'document.search', outcome: 'allowed', rule: scope.rule, ins, details: { returned: rows.length, documents: rows.map((r) => r.id) } };
+      await inTransaction(pool, (client) => appendInTransaction(client, [auditRecordOf(ctx, facts)]));
+    }
+    return true;
+  };
+}
+
+export function ceilingRetrieve(pool: pg.Pool, actors: CeilingActors, ids: readonly string[], audit: boolean): Operation {
+  return async () => {
+    const id = ids[randomInt(ids.length)];
+    if (!id) throw new Error('retrieve: nothing deposited');
+    const ctx = withRequestId(actors.reader);
+    const found = await pool.query<ScopedRow>({ name: 'document-by-id', text: `SELECT ${DOCUMENT_COLUMNS} FROM document d WHERE d.id = $1`, values: [id] });
+    const row = found.rows[0];
+    if (!row) throw new Error(`no document ${id}`);
+    const record = await loadRecord(pool, row.ins);
+    if (!record) throw new Error(`no record ${row.ins}`);
+    const decision = decide(ctx.actor, 'document.read', record, { mode: ctx.mode, document: documentAccessState(row) });
+    if (!decision.allowed) throw new Error(`retrieve refused: ${decision.reason}`);
+    const sealed = await pool.query<{ wrapped_key: Buffer; iv: Buffer; tag: Buffer; ciphertext: Buffer }>({
+      name: 'document-content',
+      text: 'SELECT wrapped_key, iv, tag, ciphertext FROM document_content WHERE document_id = $1',
+      values: [row.id],
+    });
+    const content = sealed.rows[0];
+    if (!content || content.ciphertext.length !== CONTENT_SIZE) throw new Error(`content of ${id}: ${content?.ciphertext.length ?? 'none'}`);
+    if (audit) {
+      const facts: AuditFacts = { action: 'document.retrieve', ins: row.ins, documentId: row.id, documentUniqueId: row.unique_id, outcome: 'allowed', rule: decision.rule };
+      await inTransaction(pool, (client) => appendInTransaction(client, [auditRecordOf(ctx, facts)]));
+    }
+    return true;
+  };
+}
