@@ -43,8 +43,8 @@ const INHERITED_FLAGS: readonly VisibilityFlag[] = ['MASQUE_PS'];
 export async function depositDocuments(ctx: RequestContext, services: HostServices, submission: Submission): Promise<DepositResult> {
   checkAssertedPatient(ctx, submission.ins);
   const hashes = submission.documents.map((doc) => verifyContent(doc));
-  try {
-    return await inTransaction(services.pool, async (client) => {
+  const attempt = () =>
+    inTransaction(services.pool, async (client) => {
       const record = await loadRecord(client, submission.ins, 'share');
       if (!record) throw FhirError.of(404, 'not-found', `no DMP record for INS ${submission.ins}`, 'subject');
       for (const doc of submission.documents) {
@@ -58,6 +58,19 @@ export async function depositDocuments(ctx: RequestContext, services: HostServic
       }
       return await writeSubmission(client, ctx, services, record, submission, hashes);
     });
+  try {
+    try {
+      return await attempt();
+    } catch (error) {
+      // The same unique id sent concurrently: the unique index (or the lock on the version being
+      // replaced) made this transaction wait for the other one and fail only once that one
+      // committed, so a second attempt sees its rows and answers as it did (same content), or 409
+      // (other content, or another replacement of that version). Once is enough: committed rows stay.
+      if (isUniqueViolation(error, 'document_unique_id_key') || isUniqueViolation(error, 'submission_set_unique_id_key') || error instanceof VersionNotCurrent) {
+        return await attempt();
+      }
+      throw error;
+    }
   } catch (error) {
     if (error instanceof DepositRefused) {
       await recordAudit(services, ctx, {
@@ -70,6 +83,7 @@ export async function depositDocuments(ctx: RequestContext, services: HostServic
       });
       throw FhirError.of(403, 'forbidden', `deposit refused: ${error.reason}`);
     }
+    if (error instanceof VersionNotCurrent) throw FhirError.of(409, 'conflict', error.message);
     if (isUniqueViolation(error, 'document_replaced_once') || isSerializationFailure(error)) {
       throw FhirError.of(409, 'conflict', 'the document this one replaces was replaced concurrently; fetch its current version');
     }
@@ -79,6 +93,9 @@ export async function depositDocuments(ctx: RequestContext, services: HostServic
     throw error;
   }
 }
+
+/** The version a document replaces is no longer current (replaced, possibly concurrently, or deleted). */
+class VersionNotCurrent extends Error {}
 
 class DepositRefused extends Error {
   constructor(
@@ -197,7 +214,7 @@ async function supersede(client: pg.PoolClient, ins: string, reference: string):
       );
   const old = byId.rows[0];
   if (!old || old.ins !== ins) throw FhirError.of(422, 'not-found', `relatesTo: the replaced document ${reference} is not in this patient's record`, 'DocumentReference.relatesTo');
-  if (old.status !== 'current') throw FhirError.of(409, 'conflict', `the document ${reference} is ${old.status}; only the current version can be replaced`);
+  if (old.status !== 'current') throw new VersionNotCurrent(`the document ${reference} is ${old.status}; only the current version can be replaced`);
   await client.query("UPDATE document SET status = 'superseded', version = version + 1 WHERE id = $1", [old.id]);
   return { id: old.id, visibility: old.visibility };
 }
