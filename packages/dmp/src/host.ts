@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createTestAuthority, issueServerCertificate, saveCredentials, SimulatedInsi, type InsiService, type TestAuthority } from '@dmp/national';
+import { createTestAuthority, issueServerCertificate, saveCredentials, SimulatedDirectory, SimulatedInsi, type HealthDirectory, type InsiService, type TestAuthority } from '@dmp/national';
 import { buildApp } from './api/app.js';
 import { mutualTlsAuthenticator } from './api/authenticate-request.js';
 import { AuditWriter, createCheckpoint, generateAuditSigningKey } from './audit/index.js';
@@ -19,6 +19,7 @@ export interface RunningHost {
   readonly app: FastifyInstance;
   readonly authority: TestAuthority;
   readonly insi: InsiService;
+  readonly directory: HealthDirectory;
   readonly audit: AuditWriter;
   /** The FHIR base URL actually served (the port may have been chosen by the system). */
   readonly fhirBase: string;
@@ -58,9 +59,11 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
   const verifier = await loadClientCertificateVerifier(config.pkiDir);
   const replayStore = new PostgresReplayStore(database.pool);
   const insi = new SimulatedInsi();
+  const directory = new SimulatedDirectory();
   const app = await buildApp({
     services,
     insi,
+    directory,
     authenticate: mutualTlsAuthenticator(services, { verifier, replayStore }),
     https: { key: serverCert.key, cert: serverCert.cert, ca: authority.certPem },
     logger: options.logger ?? false,
@@ -83,6 +86,7 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
     app,
     authority,
     insi,
+    directory,
     audit,
     fhirBase,
     port,

@@ -89,4 +89,12 @@ describe('IHE MHD (PDSm) API over mutual TLS', () => {
   it('refuses a pharmacist the patient has not authorised', async () => {
     expect((await pharmacist.request('GET', `/fhir/DocumentReference?${patientParam}`)).status).toBe(403);
   });
+
+  it('serves the health directory to professional software', async () => {
+    const found = await gp.request('GET', '/fhir/Practitioner?name=bernard');
+    expect(found.status).toBe(200);
+    const ids = (found.json.entry ?? []).flatMap((e) => (e.resource.identifier as { value: string }[]).map((i) => i.value));
+    expect(ids).toContain('810005678901');
+    expect((await t.anonymous('GET', '/fhir/Practitioner?name=bernard')).status).toBe(401);
+  });
 });

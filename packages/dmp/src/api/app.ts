@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { InsiService } from '@dmp/national';
+import type { HealthDirectory, InsiService } from '@dmp/national';
 import type { HostServices, RequestContext } from '../context.js';
 import { FhirError } from '../fhir/fhir-error.js';
 import { registerFhirRoutes } from './fhir-routes.js';
@@ -12,6 +12,8 @@ export interface AppOptions {
   readonly services: HostServices;
   readonly authenticate: Authenticator;
   readonly insi: InsiService;
+  /** The health directory (Annuaire Santé), served as FHIR Practitioner / PractitionerRole / Organization. */
+  readonly directory: HealthDirectory;
   /** TLS server options (key, cert, ca); mutual TLS asks for the client's certificate. */
   readonly https?: { key: string; cert: string; ca: string };
   /** Request bodies above this size are refused with 413 (DESIGN.md §3: 20 MB). */

@@ -14,6 +14,7 @@ import { readHistory } from '../records/read-history.js';
 import type { AppOptions } from './app.js';
 import { FHIR_JSON } from './app.js';
 import { capabilityStatement } from './capability-statement.js';
+import { registerDirectoryRoutes } from './directory-routes.js';
 import { conditionalIdentifier, pageOf, parseDocumentQuery, patientOf, type Query } from './search-params.js';
 import { IssueCollector } from '../fhir/fhir-error.js';
 
@@ -34,6 +35,9 @@ export async function registerFhirRoutes(app: FastifyInstance, options: AppOptio
     if (request.routeOptions.url === '/fhir/metadata') return;
     request.dmp = await options.authenticate(request, request.id);
   });
+  // The health directory (Practitioner, PractitionerRole, Organization), behind the same authentication.
+  await registerDirectoryRoutes(app, { directory: options.directory, fhirBase: services.fhirBase });
+
   const ctx = (request: FastifyRequest): RequestContext => {
     if (!request.dmp) throw FhirError.of(401, 'login', 'not authenticated');
     return request.dmp;

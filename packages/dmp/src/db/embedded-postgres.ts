@@ -102,11 +102,21 @@ async function stopPostmaster(pid: number): Promise<void> {
   }
 }
 
+/**
+ * Whether `pid` is a live process. `kill(pid, 0)` also succeeds for a zombie waiting to be reaped
+ * (seen for seconds after a postmaster is killed), so on Linux its state in /proc is checked too.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return existsSync('/proc') ? false : true;
   }
 }
