@@ -137,8 +137,22 @@ export class ClientCertificateVerifier {
    * Checks the peer certificate at `now` and classifies it. Throws `AuthenticationError` with a
    * `certificate-*` code when it must be refused.
    */
+  /**
+   * Certificates already parsed and checked against their authority, by the SHA-256 of their DER:
+   * parsing and the chain signature cost milliseconds, and a client sends the same certificate on
+   * every request. Validity dates, key usage and revocation are still checked on every request.
+   */
+  private readonly checked = new Map<string, { readonly authority: Authority; readonly certificate: x509.X509Certificate; readonly info: ClientCertificateInfo }>();
+
   async verify(input: PeerCertificateInput, now: Date = new Date()): Promise<ClientCertificateInfo> {
     const der = toDer(input);
+    const key = createHash('sha256').update(der).digest('base64');
+    const known = this.checked.get(key);
+    if (known) {
+      this.checkDates(known.authority, known.certificate, now);
+      await this.checkRevocation(known.authority, known.info.serial, now);
+      return known.info;
+    }
     let node: NodeX509Certificate;
     let certificate: x509.X509Certificate;
     try {
@@ -151,16 +165,7 @@ export class ClientCertificateVerifier {
 
     const authority = this.authorities.find((candidate) => node.checkIssued(candidate.node) && safeVerify(node, candidate.node.publicKey));
     if (!authority) throw new AuthenticationError('certificate-untrusted', `the client certificate (${node.subject.replaceAll('\n', ', ')}) is not issued by a trusted authority`);
-    if (now < authority.peculiar.notBefore || now > authority.peculiar.notAfter) {
-      throw new AuthenticationError('certificate-untrusted', 'the issuing authority\'s certificate is not valid at this time');
-    }
-
-    if (now < certificate.notBefore) {
-      throw new AuthenticationError('certificate-not-yet-valid', `the client certificate is valid only from ${certificate.notBefore.toISOString()}`);
-    }
-    if (now > certificate.notAfter) {
-      throw new AuthenticationError('certificate-expired', `the client certificate expired on ${certificate.notAfter.toISOString()}`);
-    }
+    this.checkDates(authority, certificate, now);
 
     if (!(node.keyUsage ?? []).includes(CLIENT_AUTH_EKU)) {
       throw new AuthenticationError('certificate-wrong-usage', 'the certificate is not for TLS client authentication (no clientAuth extended key usage)');
@@ -173,7 +178,22 @@ export class ClientCertificateVerifier {
     const serial = normalizeSerial(certificate.serialNumber);
     await this.checkRevocation(authority, serial, now);
 
-    return classify(certificate, node, der, serial);
+    const info = classify(certificate, node, der, serial);
+    if (this.checked.size >= 10_000) this.checked.clear();
+    this.checked.set(key, { authority, certificate, info });
+    return info;
+  }
+
+  private checkDates(authority: Authority, certificate: x509.X509Certificate, now: Date): void {
+    if (now < authority.peculiar.notBefore || now > authority.peculiar.notAfter) {
+      throw new AuthenticationError('certificate-untrusted', 'the issuing authority\'s certificate is not valid at this time');
+    }
+    if (now < certificate.notBefore) {
+      throw new AuthenticationError('certificate-not-yet-valid', `the client certificate is valid only from ${certificate.notBefore.toISOString()}`);
+    }
+    if (now > certificate.notAfter) {
+      throw new AuthenticationError('certificate-expired', `the client certificate expired on ${certificate.notAfter.toISOString()}`);
+    }
   }
 
   private async checkRevocation(authority: Authority, serial: string, now: Date): Promise<void> {
