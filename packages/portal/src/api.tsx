@@ -1,0 +1,158 @@
+/**
+ * The one client of the portal backend (`/api`, same origin). Every call goes through `request`:
+ * cookies of the same origin only, JSON in and out, the CSRF token on every state-changing
+ * request, and a PortalError (or a network error) thrown as ApiError.
+ */
+import type {
+  AccessChange,
+  AccessSettings,
+  DirectorySearchResult,
+  DocumentList,
+  DocumentView,
+  EntryKind,
+  HistoryPage,
+  LoginChallenge,
+  LoginRequest,
+  NewEntry,
+  NotificationPreferences,
+  OtpRequest,
+  PortalError,
+  RecordSummary,
+  SessionInfo,
+  SignupRequest,
+  SignupResponse,
+  StructuredEntry,
+  UploadResponse,
+} from '../../dmp/src/portal/api-contract.js';
+
+export type * from '../../dmp/src/portal/api-contract.js';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly error: PortalError;
+  constructor(status: number, error: PortalError) {
+    super(error.message);
+    this.status = status;
+    this.error = error;
+  }
+}
+
+let csrfToken: string | undefined;
+let language = 'fr';
+let onUnauthorised: (() => void) | undefined;
+
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+export function setApiLanguage(lang: string): void {
+  language = lang;
+}
+/** Called when a request answers 401 while a session was thought open (expired session). */
+export function setOnUnauthorised(f: (() => void) | undefined): void {
+  onUnauthorised = f;
+}
+
+function isPortalError(v: unknown): v is PortalError {
+  return typeof v === 'object' && v !== null && typeof (v as { code?: unknown }).code === 'string' && typeof (v as { message?: unknown }).message === 'string';
+}
+
+type Query = Record<string, string | number | undefined>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+async function request<T>(method: string, path: string, opts: { body?: unknown; form?: FormData; query?: Query } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': language };
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let body: BodyInit | undefined;
+  if (opts.form) body = opts.form;
+  else if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(withQuery(`/api${path}`, opts.query), { method, headers, body, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, { code: 'network', message: '' });
+  }
+  const text = await res.text();
+  let json: unknown = undefined;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && path !== '/session' && !path.startsWith('/auth/')) onUnauthorised?.();
+    throw new ApiError(res.status, isPortalError(json) ? json : { code: `http-${res.status}`, message: '' });
+  }
+  return json as T;
+}
+
+const rec = (ins: string): string => `/records/${encodeURIComponent(ins)}`;
+
+export interface DocumentFilters {
+  part?: string;
+  type?: string;
+  author?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+  offset?: number;
+  count?: number;
+}
+
+export interface HistoryFilters {
+  person?: string;
+  document?: string;
+  kind?: string;
+  cursor?: string;
+}
+
+export const api = {
+  // session and accounts
+  session: (): Promise<SessionInfo> => request('GET', '/session'),
+  signup: (body: SignupRequest): Promise<SignupResponse> => request('POST', '/auth/signup', { body }),
+  login: (body: LoginRequest): Promise<LoginChallenge> => request('POST', '/auth/login', { body }),
+  otp: (body: OtpRequest): Promise<SessionInfo> => request('POST', '/auth/otp', { body }),
+  /** Not in the contract yet: POST /api/auth/logout. */
+  logout: (): Promise<void> => request('POST', '/auth/logout', { body: {} }),
+  /** Not in the contract yet: POST /api/auth/logout-all. */
+  logoutEverywhere: (): Promise<void> => request('POST', '/auth/logout-all', { body: {} }),
+  /** Not in the contract yet: POST /api/auth/password-reset { email }. */
+  passwordReset: (email: string): Promise<void> => request('POST', '/auth/password-reset', { body: { email } }),
+
+  // the record
+  summary: (ins: string): Promise<RecordSummary> => request('GET', `${rec(ins)}/summary`),
+  documents: (ins: string, filters: DocumentFilters): Promise<DocumentList> => request('GET', `${rec(ins)}/documents`, { query: { ...filters } }),
+  view: (ins: string, id: string): Promise<DocumentView> => request('GET', `${rec(ins)}/documents/${encodeURIComponent(id)}/view`),
+  upload: (ins: string, form: FormData): Promise<UploadResponse> => request('POST', `${rec(ins)}/documents`, { form }),
+  setMasked: (ins: string, id: string, maskedFromProfessionals: boolean): Promise<unknown> =>
+    request('PATCH', `${rec(ins)}/documents/${encodeURIComponent(id)}`, { body: { maskedFromProfessionals } }),
+
+  // structured entries
+  entries: (ins: string, kind: EntryKind): Promise<StructuredEntry[]> => request('GET', `${rec(ins)}/entries`, { query: { kind } }),
+  createEntry: (ins: string, entry: NewEntry): Promise<StructuredEntry> => request('POST', `${rec(ins)}/entries`, { body: entry }),
+  updateEntry: (ins: string, id: string, entry: NewEntry): Promise<StructuredEntry> => request('PUT', `${rec(ins)}/entries/${encodeURIComponent(id)}`, { body: entry }),
+  deleteEntry: (ins: string, id: string): Promise<unknown> => request('DELETE', `${rec(ins)}/entries/${encodeURIComponent(id)}`),
+
+  // the patient's controls
+  access: (ins: string): Promise<AccessSettings> => request('GET', `${rec(ins)}/access`),
+  changeAccess: (ins: string, change: AccessChange): Promise<AccessSettings | undefined> => request('POST', `${rec(ins)}/access`, { body: change }),
+  directory: (q: { q?: string; profession?: string; city?: string; rpps?: string }): Promise<DirectorySearchResult> => request('GET', '/directory', { query: q }),
+
+  // history
+  history: (ins: string, filters: HistoryFilters): Promise<HistoryPage> => request('GET', `${rec(ins)}/history`, { query: { ...filters } }),
+
+  // notifications — not in the contract yet: GET/PUT /api/account/notifications
+  notifications: (): Promise<NotificationPreferences> => request('GET', '/account/notifications'),
+  setNotifications: (prefs: NotificationPreferences): Promise<NotificationPreferences | undefined> => request('PUT', '/account/notifications', { body: prefs }),
+};

@@ -1,0 +1,148 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Select } from '@codegouvfr/react-dsfr/Select';
+import { api, type NotificationPreferences, type OtpChannel } from '../api.js';
+import { useI18n } from '../i18n.js';
+import { useSession } from '../session.js';
+import { Confirm, ErrorSummary, LoadState, Notice, Page, problemOf, useLoad, type Problem } from '../ui.js';
+import { isLang } from '../lib/i18n-dict.js';
+
+const EVENTS = ['newDocument', 'newProfessionalAccess', 'emergencyAccess'] as const;
+const CHANNELS: readonly OtpChannel[] = ['email', 'sms'];
+
+export function NotificationsPage(): ReactNode {
+  const { t } = useI18n();
+  const loaded = useLoad<NotificationPreferences>(() => api.notifications(), []);
+  const [draft, setDraft] = useState<NotificationPreferences | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
+  const [problem, setProblem] = useState<Problem | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  return (
+    <Page title={t('notif.title')} lead={t('notif.intro')}>
+      <Notice message={notice} />
+      <ErrorSummary problem={problem} labels={{}} />
+      <LoadState loaded={loaded}>
+        {(saved) => {
+          const prefs = draft ?? saved;
+          const toggle = (ev: (typeof EVENTS)[number], ch: OtpChannel, on: boolean): void => {
+            const cur = new Set(prefs[ev]);
+            if (on) cur.add(ch);
+            else cur.delete(ch);
+            setDraft({ ...prefs, [ev]: CHANNELS.filter((c) => cur.has(c)) });
+            setNotice(undefined);
+          };
+          const submit = async (e: FormEvent): Promise<void> => {
+            e.preventDefault();
+            setBusy(true);
+            try {
+              const res = await api.setNotifications(prefs);
+              loaded.setData(res && Array.isArray(res.newDocument) ? res : prefs);
+              setDraft(undefined);
+              setNotice(t('app.saved'));
+              setProblem(undefined);
+            } catch (err) {
+              setProblem(problemOf(err, t));
+            } finally {
+              setBusy(false);
+            }
+          };
+          return (
+            <form onSubmit={submit}>
+              {EVENTS.map((ev) => (
+                <Checkbox
+                  key={ev}
+                  legend={t(`notif.${ev}`)}
+                  orientation="horizontal"
+                  options={CHANNELS.map((ch) => ({
+                    label: t(`notif.${ch}`),
+                    nativeInputProps: { id: `notif-${ev}-${ch}`, name: `${ev}-${ch}`, checked: prefs[ev].includes(ch), onChange: (e) => toggle(ev, ch, e.target.checked) },
+                  }))}
+                />
+              ))}
+              <Button type="submit" disabled={busy}>
+                {t('app.save')}
+              </Button>
+            </form>
+          );
+        }}
+      </LoadState>
+    </Page>
+  );
+}
+
+export function AccountPage(): ReactNode {
+  const { t, lang, setLang, dateTime } = useI18n();
+  const { session, ins, selectRecord, signOut } = useSession();
+  const [asking, setAsking] = useState(false);
+  const [problem, setProblem] = useState<Problem | undefined>();
+  if (!session) return null;
+  const a = session.account;
+  return (
+    <Page title={t('account.title')}>
+      <ErrorSummary problem={problem} labels={{}} />
+      <dl className="fr-mb-4w">
+        <dt className="fr-text--bold">{t('account.loginId')}</dt>
+        <dd>{a.loginId}</dd>
+        <dt className="fr-text--bold">{t('account.email')}</dt>
+        <dd>{a.email}</dd>
+        {a.phone && (
+          <>
+            <dt className="fr-text--bold">{t('account.phone')}</dt>
+            <dd>{a.phone}</dd>
+          </>
+        )}
+      </dl>
+      <Select label={t('account.language')} nativeSelectProps={{ id: 'account-language', value: lang, onChange: (e) => isLang(e.target.value) && setLang(e.target.value) }}>
+        <option value="fr" lang="fr">
+          {t('app.lang.fr')}
+        </option>
+        <option value="en" lang="en">
+          {t('app.lang.en')}
+        </option>
+      </Select>
+
+      <h2 className="fr-mt-4w">{t('account.records')}</h2>
+      <ul className="portal-list-plain">
+        {session.records.map((r) => (
+          <li key={r.ins} className="portal-entry">
+            <p className="fr-mb-1v fr-text--bold">{r.displayName}</p>
+            <p className="fr-hint-text">{t(`account.relation.${r.relation}`)}</p>
+            {r.ins === ins ? (
+              <p className="fr-badge fr-badge--info fr-badge--sm">{t('account.current')}</p>
+            ) : (
+              <Button size="small" priority="secondary" onClick={() => selectRecord(r.ins)}>
+                {t('account.select')}
+                <span className="fr-sr-only"> {r.displayName}</span>
+              </Button>
+            )}
+          </li>
+        ))}
+      </ul>
+
+      <h2 className="fr-mt-4w">{t('account.sessions')}</h2>
+      <p>{t('account.sessionEnds', { date: dateTime(session.absoluteExpiresAt) })}</p>
+      <p className="fr-hint-text">{t('account.logoutAllHint')}</p>
+      <Button priority="secondary" iconId="fr-icon-logout-box-r-line" onClick={() => setAsking(true)}>
+        {t('account.logoutAll')}
+      </Button>
+      {asking && (
+        <Confirm
+          danger
+          message={t('account.logoutAllConfirm')}
+          confirmLabel={t('account.logoutAll')}
+          onConfirm={async () => {
+            try {
+              await signOut({ everywhere: true });
+            } catch (e) {
+              setProblem(problemOf(e, t));
+              setAsking(false);
+            }
+          }}
+          onCancel={() => setAsking(false)}
+        />
+      )}
+    </Page>
+  );
+}
