@@ -1,0 +1,24 @@
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
+
+/** argon2id with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane). */
+const OPTIONS = { algorithm: 2 as Algorithm /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+/** Hashes a password with argon2id (PHC string with salt and parameters). */
+export async function hashPassword(password: string): Promise<string> {
+  return hash(password, OPTIONS);
+}
+
+let dummy: Promise<string> | undefined;
+
+/**
+ * Checks a password against its hash; with no hash (unknown login id), checks against a dummy one
+ * so that the answer takes as long either way and does not tell whether the login id exists.
+ */
+export async function verifyPassword(passwordHash: string | undefined, password: string): Promise<boolean> {
+  if (passwordHash === undefined) {
+    dummy ??= hashPassword('dummy password for timing');
+    await verify(await dummy, password).catch(() => false);
+    return false;
+  }
+  return verify(passwordHash, password).catch(() => false);
+}
