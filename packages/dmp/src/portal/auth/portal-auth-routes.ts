@@ -87,7 +87,7 @@ export async function registerPortalAuth(app: FastifyInstance, options: PortalAu
     scope.post('/api/auth/otp', async (request, reply) => {
       const lang = language(request);
       const signedIn = await completeLogin(deps, stringField(request.body, 'challengeId', lang, 40), stringField(request.body, 'code', lang, 10), sessionTokenOf(request), caller(request));
-      setSessionCookie(reply, signedIn.token, (signedIn.absoluteExpiresAt.getTime() - deps.now().getTime()) / 1000, config.secureCookie);
+      setSessionCookie(reply, signedIn.token, config.sessionAbsoluteMs / 1000, config.secureCookie);
       const session: PortalSession = { account: signedIn.account, csrfToken: signedIn.csrfToken, createdAt: deps.now(), idleExpiresAt: signedIn.idleExpiresAt, absoluteExpiresAt: signedIn.absoluteExpiresAt };
       return sessionInfo(deps, session);
     });

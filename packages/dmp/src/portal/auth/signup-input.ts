@@ -24,7 +24,7 @@ export function parseSignup(body: unknown, language: Language): SignupInput {
     if (typeof value !== 'string' || value.length > max || !pattern.test(value.trim())) throw PortalAuthError.invalidField(field, language);
     return value.trim();
   };
-  const insuredNir = text('insuredNir', /^[12378]\d{4}[0-9AB]\d{8}$/i, 15).replace(/\s/g, '').toUpperCase();
+  const insuredNir = text('insuredNir', /^[12378]\d{4}(\d{2}|2A|2B)\d{8}$/i, 15).replace(/\s/g, '').toUpperCase();
   const rank = b.rank;
   if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 1 || rank > 99) throw PortalAuthError.invalidField('rank', language);
   const familyName = text('familyName', /^\p{L}[\p{L}' -]*$/u);
