@@ -21,6 +21,15 @@ export interface HostConfig {
   readonly auditSigningKeyFile: string;
   /** Bench-only: switch the audit log off to measure its cost. Never set in production. */
   readonly auditDisabled: boolean;
+  /** The patient portal's listener (HTTP on loopback in the demo; TLS is terminated in front in production). */
+  readonly portalPort: number;
+  readonly portalHost: string;
+  /** Public URL of the portal (links in e-mails). */
+  readonly portalBaseUrl: string;
+  /** Outgoing mail relay; when absent, the demo's embedded SMTP server receives everything. */
+  readonly smtp?: { readonly host: string; readonly port: number; readonly secure: boolean; readonly requireTls: boolean };
+  readonly demoSmtpPort: number;
+  readonly mailFrom: string;
 }
 
 /**
@@ -50,5 +59,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
     masterKey: masterKeyFrom(masterKeyBase64),
     auditSigningKeyFile: env.DMP_AUDIT_SIGNING_KEY_FILE ?? path.join(keysDir, 'audit-signing.pem'),
     auditDisabled: env.DMP_BENCH_AUDIT_OFF === '1',
+    portalPort: Number(env.DMP_PORTAL_PORT ?? 8080),
+    portalHost: env.DMP_PORTAL_HOST ?? '127.0.0.1',
+    portalBaseUrl: env.DMP_PORTAL_URL ?? `http://localhost:${env.DMP_PORTAL_PORT ?? 8080}`,
+    ...(env.DMP_SMTP_HOST
+      ? { smtp: { host: env.DMP_SMTP_HOST, port: Number(env.DMP_SMTP_PORT ?? 587), secure: env.DMP_SMTP_SECURE === '1', requireTls: env.DMP_SMTP_REQUIRE_TLS !== '0' } }
+      : {}),
+    demoSmtpPort: Number(env.DMP_DEMO_SMTP_PORT ?? 2525),
+    mailFrom: env.DMP_MAIL_FROM ?? '"Mon DMP" <no-reply@dmp.localhost>',
   };
 }

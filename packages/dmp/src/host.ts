@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +11,8 @@ import { loadClientCertificateVerifier, PostgresReplayStore } from './auth/index
 import type { HostConfig } from './config.js';
 import type { HostServices } from './context.js';
 import { openDatabase, type Database } from './db/database.js';
+import { DemoSmsGateway, OutboxDispatcher, SmtpEmailSender, startDemoSmtpServer, type DemoSmtpServer } from './messaging/index.js';
+import { buildPortalApp } from './portal/portal-app.js';
 
 /** A running DMP host. */
 export interface RunningHost {
@@ -24,8 +27,16 @@ export interface RunningHost {
   /** The FHIR base URL actually served (the port may have been chosen by the system). */
   readonly fhirBase: string;
   readonly port: number;
+  /** The patient portal (web app and its API). */
+  readonly portal: FastifyInstance;
+  readonly portalUrl: string;
+  /** The demo's embedded SMTP server, when no relay is configured. */
+  readonly demoSmtp?: DemoSmtpServer;
   close(): Promise<void>;
 }
+
+/** The built patient web app. */
+const PORTAL_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'portal', 'dist');
 
 export interface StartOptions {
   /** Listen (default true); false builds everything without opening a port. */
@@ -34,6 +45,8 @@ export interface StartOptions {
   readonly onLog?: (line: string) => void;
   /** Signed audit checkpoints every this many ms (default 60 s; 0: none). */
   readonly checkpointEveryMs?: number;
+  /** Demo mode: the demo inbox page is served. */
+  readonly demo?: boolean;
 }
 
 /**
@@ -68,12 +81,37 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
     https: { key: serverCert.key, cert: serverCert.cert, ca: authority.certPem },
     logger: options.logger ?? false,
   });
+  // Outgoing messages: a durable outbox, sent by SMTP (the demo's own server unless a relay is configured) and the SMS gateway.
+  const demoSmtp = config.smtp ? undefined : await startDemoSmtpServer({ pool: database.pool, port: config.demoSmtpPort });
+  const email = new SmtpEmailSender({
+    host: config.smtp?.host ?? demoSmtp!.host,
+    port: config.smtp?.port ?? demoSmtp!.port,
+    from: config.mailFrom,
+    ...(config.smtp ? { secure: config.smtp.secure, requireTls: config.smtp.requireTls } : {}),
+  });
+  const dispatcher = new OutboxDispatcher({ pool: database.pool, masterKey: config.masterKey, email, sms: new DemoSmsGateway(database.pool) });
+  dispatcher.start();
+  const { app: portal } = await buildPortalApp({
+    services,
+    insi,
+    directory,
+    dispatcher,
+    portalBaseUrl: config.portalBaseUrl,
+    staticDir: PORTAL_DIST,
+    demo: options.demo ?? false,
+    logger: options.logger ?? false,
+  });
+
   let port = config.port;
+  let portalUrl = config.portalBaseUrl;
   if (options.listen ?? true) {
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     if (address && typeof address === 'object') port = address.port;
     if (config.port === 0) services.fhirBase = `https://localhost:${port}/fhir`;
+    await portal.listen({ port: config.portalPort, host: config.portalHost });
+    const portalAddress = portal.server.address();
+    if (config.portalPort === 0 && portalAddress && typeof portalAddress === 'object') portalUrl = `http://localhost:${portalAddress.port}`;
   }
   const fhirBase = services.fhirBase;
   const every = options.checkpointEveryMs ?? 60_000;
@@ -90,9 +128,16 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
     audit,
     fhirBase,
     port,
+    portal,
+    portalUrl,
+    ...(demoSmtp ? { demoSmtp } : {}),
     async close() {
       if (timer) clearInterval(timer);
+      await portal.close();
       await app.close();
+      await dispatcher.stop();
+      email.close();
+      await demoSmtp?.close();
       await audit.close();
       await createCheckpoint(database.pool, signingKeyPem).catch(() => undefined);
       await database.close();

@@ -39,6 +39,8 @@ export interface ProfessionalClient {
 export interface TestHost {
   readonly host: RunningHost;
   readonly base: string;
+  /** The patient portal's base URL (HTTP on loopback). */
+  readonly portal: string;
   client(professional: DemoProfessional): Promise<ProfessionalClient>;
   /** An unauthenticated TLS client (no client certificate). */
   anonymous(method: string, pathAndQuery: string, options?: RequestOptions): Promise<TestResponse>;
@@ -54,7 +56,7 @@ export interface TestHost {
 export async function startTestHost(): Promise<TestHost> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'dmp-test-'));
   const database = await freshDatabaseUrl();
-  const config = loadConfig({ DMP_HOME: home, DATABASE_URL: database.url, DMP_PORT: '0' });
+  const config = loadConfig({ DMP_HOME: home, DATABASE_URL: database.url, DMP_PORT: '0', DMP_PORTAL_PORT: '0', DMP_DEMO_SMTP_PORT: '0' });
   const host = await startHost(config, { checkpointEveryMs: 0, logger: process.env.DMP_TEST_LOG === '1' });
   const base = `https://localhost:${host.port}`;
   const agents: Agent[] = [];
@@ -85,6 +87,7 @@ export async function startTestHost(): Promise<TestHost> {
   return {
     host,
     base,
+    portal: host.portalUrl,
     admin: { actor: { kind: 'administrator', operatorId: 'test-admin' }, mode: 'normal', requestId: 'test' },
     async client(professional) {
       const credentials = await issueCpsCertificate(host.authority, {

@@ -4,6 +4,7 @@ import { issueCpsCertificate, issueEstablishmentCertificate, saveCredentials, ty
 import { loadConfig } from '../config.js';
 import { DEMO_PATIENTS, DEMO_PROFESSIONALS, MATERNITY } from '../demo/demo-people.js';
 import { seedDemo } from '../demo/seed-demo.js';
+import { DEMO_PATIENT_PASSWORD, ensureDemoAccount } from '../demo/demo-account.js';
 import { startHost } from '../host.js';
 import type { Command } from './commands.js';
 
@@ -40,16 +41,21 @@ export const startCommand: Command = {
   async run(values, out) {
     const config = loadConfig();
     out.info('Starting the DMP host…');
-    const host = await startHost(config, { logger: process.env.DMP_LOG === '1' });
+    const demo = values['no-demo'] !== true;
+    const host = await startHost(config, { logger: process.env.DMP_LOG === '1', demo });
     let seeded = false;
     let credentials: Record<string, { certPath: string; keyPath: string }> = {};
-    if (values['no-demo'] !== true) {
+    let loginId: string | undefined;
+    if (demo) {
       seeded = await seedDemo(host.services, host.insi);
       credentials = await demoCredentials(host.authority, path.join(config.pkiDir, 'demo'));
+      loginId = await ensureDemoAccount(host.services, host.portal);
     }
     const gp = credentials['medecin-traitant'];
     const relative = (p: string) => path.relative(process.cwd(), p);
     const info = {
+      portal: host.portalUrl,
+      ...(demo ? { demoInbox: `${host.portalUrl}/demo/inbox`, demoPatientLogin: { loginId, password: DEMO_PATIENT_PASSWORD } } : {}),
       fhirBase: host.fhirBase,
       health: host.fhirBase.replace(/\/fhir$/, '/health'),
       database: config.databaseUrl ? 'external PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL 17 in ${relative(path.join(config.home, 'pg'))}`,
@@ -67,6 +73,13 @@ export const startCommand: Command = {
       [
         '',
         'DMP host running',
+        `  patient portal         ${info.portal}`,
+        ...(demo
+          ? [
+              `  demo inbox             ${host.portalUrl}/demo/inbox   (the one-time codes sent by e-mail and SMS)`,
+              `  demo patient sign-in   login id ${loginId}, password ${DEMO_PATIENT_PASSWORD}  (Camille Leroy)`,
+            ]
+          : []),
         `  FHIR API (mutual TLS)  ${info.fhirBase}`,
         `  health                 ${info.health}`,
         `  database               ${info.database}`,

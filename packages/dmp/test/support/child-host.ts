@@ -34,7 +34,7 @@ export async function spawnChildHost(env: Record<string, string>): Promise<Child
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   delete childEnv.DATABASE_URL;
   delete childEnv.DMP_MASTER_KEY;
-  Object.assign(childEnv, { DMP_PORT: '0' }, env);
+  Object.assign(childEnv, { DMP_PORT: '0', DMP_PORTAL_PORT: '0', DMP_DEMO_SMTP_PORT: '0' }, env);
   const child = spawn(process.execPath, ['--import', 'tsx', HOST_SCRIPT], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8');

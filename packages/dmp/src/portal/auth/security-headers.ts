@@ -41,7 +41,7 @@ const plugin: FastifyPluginAsync<SecurityHeadersOptions> = async (app: FastifyIn
   const csp = options.contentSecurityPolicy ?? PORTAL_CSP;
   app.addHook('onSend', async (request, reply, payload) => {
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', csp);
-    for (const [name, value] of Object.entries(PORTAL_SECURITY_HEADERS)) reply.header(name, value);
+    for (const [name, value] of Object.entries(PORTAL_SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
