@@ -186,8 +186,19 @@ export async function generateDataset(run: RunSql, spec: DatasetSpec, masterKey:
  * patients), so the tables do not grow run after run. Audit entries stay: the log is append-only.
  */
 export async function removeDeposits(run: RunSql): Promise<number> {
-  await run(`DELETE FROM document_content WHERE document_id IN (SELECT id FROM document WHERE ${DEPOSIT_PATIENTS_SQL})`);
-  const deleted = await run(`WITH d AS (DELETE FROM document WHERE ${DEPOSIT_PATIENTS_SQL} RETURNING 1) SELECT count(*)::int AS n FROM d`);
-  await run(`DELETE FROM submission_set WHERE ${DEPOSIT_PATIENTS_SQL}`);
-  return Number(deleted[0]?.n ?? 0);
+  // Foreign-key triggers off (superuser): the referencing rows go first anyway, and checking that
+  // no document references a submission set is a scan of the whole document table per set
+  // (document.submission_set_id has no index).
+  const replica = await run(`SET session_replication_role = replica`).then(
+    () => true,
+    () => false,
+  );
+  try {
+    await run(`DELETE FROM document_content WHERE document_id IN (SELECT id FROM document WHERE ${DEPOSIT_PATIENTS_SQL})`);
+    const deleted = await run(`WITH d AS (DELETE FROM document WHERE ${DEPOSIT_PATIENTS_SQL} RETURNING 1) SELECT count(*)::int AS n FROM d`);
+    if (replica) await run(`DELETE FROM submission_set WHERE ${DEPOSIT_PATIENTS_SQL}`);
+    return Number(deleted[0]?.n ?? 0);
+  } finally {
+    if (replica) await run(`SET session_replication_role = origin`);
+  }
 }

@@ -30,6 +30,11 @@ export interface PhaseResult {
   readonly errors: number;
   readonly firstError?: string;
   readonly cpu: CpuShare;
+  /**
+   * CPU milliseconds per request of each party: what a request costs, whatever else ran on the
+   * machine (throughput depends on contention, these much less).
+   */
+  readonly cpuMsPerRequest: { readonly generator: number; readonly host: number; readonly postgres: number };
   /** Highest VmRSS of the host seen while sampling the window (bytes), when a host pid was given. */
   readonly hostRssMax?: number;
 }
@@ -90,6 +95,9 @@ export async function runLoad(operation: Operation, options: LoadOptions): Promi
   const quantile = (q: number): number => (count === 0 ? NaN : sorted[Math.min(count - 1, Math.floor(q * count))]!);
   let sum = 0;
   for (const value of sorted) sum += value;
+  const cpu = cpuShare(cpuFrom ?? cpuSnapshot(options.hostPid), cpuTo);
+  const throughput = count / (options.durationMs / 1000);
+  const perRequest = (pct: number): number => (throughput === 0 ? NaN : round2((pct * 10) / throughput));
   return {
     throughput: round1(count / (options.durationMs / 1000)),
     p50Ms: round2(quantile(0.5)),
@@ -99,7 +107,8 @@ export async function runLoad(operation: Operation, options: LoadOptions): Promi
     completed: count,
     errors,
     ...(firstError ? { firstError } : {}),
-    cpu: cpuShare(cpuFrom ?? cpuSnapshot(options.hostPid), cpuTo),
+    cpu,
+    cpuMsPerRequest: { generator: perRequest(cpu.generatorPct), host: perRequest(cpu.hostPct), postgres: perRequest(cpu.postgresPct) },
     ...(options.hostPid !== undefined ? { hostRssMax: rssMax } : {}),
   };
 }
@@ -114,6 +123,7 @@ export interface MedianResult {
   readonly errors: number;
   readonly firstError?: string;
   readonly cpu: CpuShare;
+  readonly cpuMsPerRequest: PhaseResult['cpuMsPerRequest'];
   readonly hostRssMax?: number;
   readonly runs: readonly PhaseResult[];
 }
@@ -136,6 +146,11 @@ export function medianOf(runs: readonly PhaseResult[]): MedianResult {
       postgresPct: pick((r) => r.cpu.postgresPct),
       machinePct: pick((r) => r.cpu.machinePct),
       othersPct: pick((r) => r.cpu.othersPct),
+    },
+    cpuMsPerRequest: {
+      generator: pick((r) => r.cpuMsPerRequest.generator),
+      host: pick((r) => r.cpuMsPerRequest.host),
+      postgres: pick((r) => r.cpuMsPerRequest.postgres),
     },
     ...(rss.length > 0 ? { hostRssMax: Math.max(...rss) } : {}),
     runs,

@@ -128,7 +128,7 @@ export function summaryTables(results: ScenarioResults, hostRss: { auditOnMax?: 
     out.push(`WARNING: other processes used more than 20 % of a core during: ${contended.join(', ')}. Those figures are lower than this machine gives when it is idle.`);
     out.push('');
   }
-  out.push('CPU during the measured windows, percent of one core (this machine has 2 = 200 %):');
+  out.push('CPU during the measured windows, percent of one core (this machine has 2 = 200 %), and in brackets CPU milliseconds per request:');
   const cpuRows: string[][] = [];
   const scenarios: [string, Partial<Record<PhaseName, MedianResult>>][] = [
     ['HTTP audit on', results.httpAuditOn],
@@ -140,7 +140,16 @@ export function summaryTables(results: ScenarioResults, hostRss: { auditOnMax?: 
     for (const phase of PHASES) {
       const r = scenario[phase];
       if (!r) continue;
-      cpuRows.push([name, phase, `${r.cpu.generatorPct}`, `${r.cpu.hostPct}`, `${r.cpu.postgresPct}`, `${r.cpu.othersPct}`, `${r.cpu.machinePct}`]);
+      const c = r.cpuMsPerRequest;
+      cpuRows.push([
+        name,
+        phase,
+        `${r.cpu.generatorPct} (${c.generator} ms)`,
+        r.cpu.hostPct > 0 ? `${r.cpu.hostPct} (${c.host} ms)` : '-',
+        `${r.cpu.postgresPct} (${c.postgres} ms)`,
+        `${r.cpu.othersPct}`,
+        `${r.cpu.machinePct}`,
+      ]);
     }
   }
   out.push(table(['scenario', 'phase', 'load generator / DB client', 'DMP host', 'PostgreSQL (bench database)', 'other processes', 'machine'], cpuRows));

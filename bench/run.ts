@@ -174,7 +174,7 @@ async function httpScenario(
         rssMax = Math.max(rssMax, result.hostRssMax ?? 0, memory?.rss ?? 0);
         log(
           `  ${phase.padEnd(8)} #${rep}: ${result.throughput}/s p50 ${result.p50Ms} ms p99 ${result.p99Ms} ms (n=${result.completed}, errors ${result.errors}${result.firstError ? `: ${result.firstError}` : ''}) ` +
-            `cpu gen ${result.cpu.generatorPct}% host ${result.cpu.hostPct}% pg ${result.cpu.postgresPct}% others ${result.cpu.othersPct}% | host RSS ${mb(memory?.rss)} (peak ${mb(memory?.peak)})`,
+            `cpu gen ${result.cpu.generatorPct}% host ${result.cpu.hostPct}% (${result.cpuMsPerRequest.host} ms/req) pg ${result.cpu.postgresPct}% (${result.cpuMsPerRequest.postgres} ms/req) others ${result.cpu.othersPct}% | host RSS ${mb(memory?.rss)} (peak ${mb(memory?.peak)})`,
         );
       }
     }
@@ -208,7 +208,7 @@ async function dbScenario(options: Options, actors: CeilingActors, masterKey: Bu
         runs[phase].push(result);
         log(
           `  ${phase.padEnd(8)} #${rep}: ${result.throughput}/s p50 ${result.p50Ms} ms p99 ${result.p99Ms} ms (n=${result.completed}, errors ${result.errors}${result.firstError ? `: ${result.firstError}` : ''}) ` +
-            `cpu client ${result.cpu.generatorPct}% pg ${result.cpu.postgresPct}% others ${result.cpu.othersPct}%`,
+            `cpu client ${result.cpu.generatorPct}% (${result.cpuMsPerRequest.generator} ms/req) pg ${result.cpu.postgresPct}% (${result.cpuMsPerRequest.postgres} ms/req) others ${result.cpu.othersPct}%`,
         );
       }
     }
@@ -240,7 +240,9 @@ async function main(): Promise<void> {
     `SELECT version(), current_setting('shared_buffers') AS shared_buffers, current_setting('synchronous_commit') AS synchronous_commit, current_setting('fsync') AS fsync`,
   )).rows[0]!;
   log(`  ${server.version.split(' on ')[0]}, shared_buffers ${server.shared_buffers}, synchronous_commit ${server.synchronous_commit}, fsync ${server.fsync}`);
-  const removed = await removeDeposits(runnerOf(pool));
+  const cleaner = new pg.Client({ connectionString: options.databaseUrl });
+  await cleaner.connect();
+  const removed = await removeDeposits(runnerOf(cleaner)).finally(() => cleaner.end());
   if (removed > 0) {
     log(`  removed ${removed} documents deposited by earlier runs`);
     await pool.query('VACUUM document, document_content, submission_set');
