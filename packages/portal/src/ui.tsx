@@ -96,8 +96,10 @@ export function ErrorSummary({
                         const el = document.getElementById(`${idPrefix}${name}`);
                         if (el) {
                           e.preventDefault();
-                          el.focus();
-                          el.scrollIntoView({ block: 'center' });
+                          // A group (fieldset) takes the focus on its first control.
+                          const target = el.matches('input, select, textarea, button') ? el : (el.querySelector<HTMLElement>('input, select, textarea, button') ?? el);
+                          target.focus();
+                          target.scrollIntoView({ block: 'center' });
                         }
                       }}
                     >
@@ -119,7 +121,7 @@ export function ErrorSummary({
 export function Notice({ message, severity = 'success' }: { message: string | undefined; severity?: 'success' | 'info' }): ReactNode {
   return (
     <div role="status" aria-live="polite">
-      {message && <Alert small severity={severity} description={message} className="fr-mb-3w" />}
+      {message && <Alert role={undefined} small severity={severity} description={message} className="fr-mb-3w" />}
     </div>
   );
 }
@@ -161,7 +163,7 @@ export function Confirm({
       <p id={`${id}-msg`} className="fr-callout__text fr-text--md">
         {message}
       </p>
-      <ul className="fr-btns-group fr-btns-group--inline-sm fr-mt-2w">
+      <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm fr-mt-2w">
         <li>
           <Button
             disabled={busy}

@@ -101,7 +101,7 @@ export function AccessPage(): ReactNode {
       </h3>
       <p className="fr-mb-1v">{describe(p)}</p>
       <p className="fr-hint-text">{t('access.rpps', { id: p.nationalId })}</p>
-      <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+      <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm fr-btns-group--sm">
         {actions.map((a) => (
           <li key={a}>
             <Button size="small" priority={DANGER.has(a) ? 'secondary' : 'primary'} onClick={() => ask(a, p, `${at}-${p.nationalId}`)}>
@@ -127,7 +127,7 @@ export function AccessPage(): ReactNode {
           const blockedIds = new Set(s.blocked.map((p) => p.nationalId));
           return (
             <>
-              {s.status === 'closed' && <Alert severity="warning" title={t('home.status.closed')} description={t('access.reopenWarning')} as="h2" className="fr-mb-4w" />}
+              {s.status === 'closed' && <Alert role={undefined} severity="warning" title={t('home.status.closed')} description={t('access.reopenWarning')} as="h2" className="fr-mb-4w" />}
 
               <section aria-labelledby="mt-title" className="fr-mb-6w">
                 <h2 id="mt-title">{t('access.mt')}</h2>
@@ -223,7 +223,7 @@ export function AccessPage(): ReactNode {
                 </p>
                 {s.status === 'open' ? (
                   <>
-                    <Alert severity="warning" small description={t('access.closeWarning')} className="fr-mb-2w" />
+                    <Alert role={undefined} severity="warning" small description={t('access.closeWarning')} className="fr-mb-2w" />
                     <Button
                       priority="secondary"
                       iconId="fr-icon-lock-line"

@@ -57,7 +57,7 @@ export function NotificationsPage(): ReactNode {
                   orientation="horizontal"
                   options={CHANNELS.map((ch) => ({
                     label: t(`notif.${ch}`),
-                    nativeInputProps: { id: `notif-${ev}-${ch}`, name: `${ev}-${ch}`, checked: prefs[ev].includes(ch), onChange: (e) => toggle(ev, ch, e.target.checked) },
+                    nativeInputProps: { name: `${ev}-${ch}`, checked: prefs[ev].includes(ch), onChange: (e) => toggle(ev, ch, e.target.checked) },
                   }))}
                 />
               ))}

@@ -96,7 +96,7 @@ export function OtpPage(): ReactNode {
   if (!challenge)
     return (
       <Page title={t('otp.title')}>
-        <Alert severity="info" small description={t('otp.missing')} className="fr-mb-2w" />
+        <Alert role={undefined} severity="info" small description={t('otp.missing')} className="fr-mb-2w" />
         <Button linkProps={{ href: '/connexion' }}>{t('otp.restart')}</Button>
       </Page>
     );
@@ -149,7 +149,7 @@ export function OtpPage(): ReactNode {
                 onChange: (e) => setCode(e.target.value),
               }}
             />
-            <ul className="fr-btns-group fr-btns-group--inline-sm">
+            <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm">
               <li>
                 <Button type="submit" disabled={busy}>
                   {t('otp.submit')}
@@ -205,7 +205,7 @@ export function SignUpPage(): ReactNode {
   if (loginId)
     return (
       <Page title={t('signup.done.title')}>
-        <Alert severity="success" title={t('signup.done.title')} description={t('signup.done.text', { loginId })} as="h2" className="fr-mb-3w" />
+        <Alert role={undefined} severity="success" title={t('signup.done.title')} description={t('signup.done.text', { loginId })} as="h2" className="fr-mb-3w" />
         <p>
           <strong>{t('account.loginId')} :</strong> <span data-testid="login-id">{loginId}</span>
         </p>
@@ -347,6 +347,7 @@ export function SignUpPage(): ReactNode {
               </div>
               <div className="fr-fieldset__element">
                 <RadioButtons
+                  id={fieldId('otpChannel')}
                   legend={`${labels.otpChannel} *`}
                   name="otpChannel"
                   orientation="horizontal"
@@ -354,7 +355,6 @@ export function SignUpPage(): ReactNode {
                   options={(['email', 'sms'] as const).map((c) => ({
                     label: t(`signup.channel.${c}`),
                     nativeInputProps: {
-                      id: c === 'email' ? fieldId('otpChannel') : `${fieldId('otpChannel')}-${c}`,
                       value: c,
                       checked: form.otpChannel === c,
                       onChange: () => setForm((f) => ({ ...f, otpChannel: c })),

@@ -104,7 +104,7 @@ export function DocumentsPage(): ReactNode {
             <Input label={t('docs.filter.q')} nativeInputProps={{ id: 'filter-q', type: 'search', value: draft.q ?? '', onChange: set('q') }} />
           </div>
         </div>
-        <ul className="fr-btns-group fr-btns-group--inline-sm fr-mt-2w">
+        <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm fr-mt-2w">
           <li>
             <Button type="submit" iconId="fr-icon-filter-line">
               {t('docs.filter.apply')}
@@ -335,7 +335,7 @@ export function UploadPage(): ReactNode {
     <Page title={t('upload.title')} lead={t('upload.intro')}>
       <div role="status" aria-live="polite">
         {done && (
-          <Alert
+          <Alert role={undefined}
             severity="success"
             small
             className="fr-mb-3w"

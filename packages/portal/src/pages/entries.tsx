@@ -124,7 +124,7 @@ function EntryForm({
         />
       )}
       {hasDate && <Input label={lab('date')} {...fieldState(problem, 'date')} nativeInputProps={{ id: fid('date'), type: 'date', value: d.date, onChange: set('date') }} />}
-      <ul className="fr-btns-group fr-btns-group--inline-sm">
+      <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm">
         <li>
           <Button type="submit" disabled={busy}>
             {t('app.save')}
@@ -196,7 +196,7 @@ function EntryList({ kind, headingKey }: { kind: EntryKind; headingKey?: Key }):
                       {e.text && <p className="fr-mb-1v" style={{ whiteSpace: 'pre-wrap' }}>{e.text}</p>}
                       {e.date && <p className="fr-mb-1v">{`${t('entries.date')} : ${date(e.date)}`}</p>}
                       <p className="fr-hint-text">{t('entries.recordedAt', { date: dateTime(e.recordedAt) })}</p>
-                      <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm" aria-label={t('entries.actionsFor', { label: e.label })}>
+                      <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm fr-btns-group--sm" aria-label={t('entries.actionsFor', { label: e.label })}>
                         <li>
                           <Button priority="secondary" size="small" iconId="fr-icon-edit-line" onClick={() => setEditing(e.id)}>
                             {t('app.edit')}

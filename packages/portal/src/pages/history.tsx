@@ -81,9 +81,9 @@ export function HistoryPage(): ReactNode {
           return (
             <>
               {i.ok ? (
-                <Alert severity="success" title={t('history.integrity.ok')} description={t('history.integrity.okText', { n: i.entries, date: dateTime(i.checkedAt) })} as="h2" className="fr-mb-4w" />
+                <Alert role={undefined} severity="success" title={t('history.integrity.ok')} description={t('history.integrity.okText', { n: i.entries, date: dateTime(i.checkedAt) })} as="h2" className="fr-mb-4w" />
               ) : (
-                <Alert
+                <Alert role={undefined}
                   severity="error"
                   title={t('history.integrity.bad')}
                   description={t('history.integrity.badText', { date: dateTime(i.checkedAt), problem: i.problem ?? '' })}

@@ -43,7 +43,7 @@ export function HomePage(): ReactNode {
                   <Badge severity="warning">{t('home.status.closed')}</Badge>
                 )}
               </p>
-              {summary.status === 'closed' && <Alert severity="warning" small description={t('home.closedText')} className="fr-mb-3w" />}
+              {summary.status === 'closed' && <Alert role={undefined} severity="warning" small description={t('home.closedText')} className="fr-mb-3w" />}
               <h2>{t('home.parts')}</h2>
               <ul className="fr-grid-row fr-grid-row--gutters portal-list-plain">
                 {PARTS.map((part) => {
@@ -70,7 +70,7 @@ export function HomePage(): ReactNode {
                 })}
               </ul>
               <h2 className="fr-mt-4w">{t('home.shortcuts')}</h2>
-              <ul className="fr-btns-group fr-btns-group--inline-md">
+              <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-md">
                 <li>
                   <Button iconId="fr-icon-add-line" linkProps={{ href: '/documents/ajouter' }}>
                     {t('home.upload')}
