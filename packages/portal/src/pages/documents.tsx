@@ -185,6 +185,13 @@ function Content({ view }: { view: DocumentView }): ReactNode {
       // permission at all (no script, no same origin, no form, no popup).
       return <iframe className="portal-doc-frame" title={title} sandbox="" srcDoc={view.html ?? ''} referrerPolicy="no-referrer" />;
     case 'pdf':
+      // Chromium refuses to run its PDF viewer inside an iframe that has a `sandbox` attribute
+      // (any value: "This page has been blocked"). The isolation of a PDF therefore comes from
+      // the response itself, which the contract serves with `Content-Security-Policy: sandbox`
+      // (opaque origin, no script) and `X-Content-Type-Options: nosniff`: checked in Chromium,
+      // the viewer shows the PDF in a plain iframe with that header and nothing in it can reach
+      // the portal's origin.
+      return <iframe className="portal-doc-frame" title={title} src={view.contentUrl} referrerPolicy="no-referrer" />;
     case 'text':
       return <iframe className="portal-doc-frame" title={title} sandbox="" src={view.contentUrl} referrerPolicy="no-referrer" />;
     case 'image':
