@@ -22,12 +22,34 @@ export interface SessionState {
 
 const Ctx = createContext<SessionState | undefined>(undefined);
 const RECORD_KEY = 'dmp-portal-record';
+const CHALLENGE_KEY = 'dmp-portal-challenge';
+
+/** The pending second factor survives a reload of the code page (not its expiry). */
+function loadChallenge(): LoginChallenge | undefined {
+  try {
+    const raw = window.sessionStorage.getItem(CHALLENGE_KEY);
+    if (!raw) return undefined;
+    const c = JSON.parse(raw) as LoginChallenge;
+    return typeof c.challengeId === 'string' && Date.parse(c.expiresAt) > Date.now() ? c : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function SessionProvider({ children }: { children: ReactNode }): ReactNode {
   const { t, lang, setLang } = useI18n();
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const [ins, setIns] = useState<string | undefined>(undefined);
-  const [challenge, setChallenge] = useState<LoginChallenge | undefined>(undefined);
+  const [challenge, setChallengeState] = useState<LoginChallenge | undefined>(loadChallenge);
+  const setChallenge = useCallback((c: LoginChallenge | undefined) => {
+    setChallengeState(c);
+    try {
+      if (c) window.sessionStorage.setItem(CHALLENGE_KEY, JSON.stringify(c));
+      else window.sessionStorage.removeItem(CHALLENGE_KEY);
+    } catch {
+      // storage refused: the challenge lives in memory only
+    }
+  }, []);
   const [flash, setFlash] = useState<string | undefined>(undefined);
 
   const adopt = useCallback((s: SessionInfo | null) => {
@@ -102,7 +124,7 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
       flash,
       setFlash,
     }),
-    [session, ins, challenge, flash, adopt, t, lang, setLang],
+    [session, ins, challenge, setChallenge, flash, adopt, t, lang, setLang],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
