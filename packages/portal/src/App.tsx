@@ -8,7 +8,7 @@ import { useI18n } from './i18n.js';
 import { matchPath, navigate, useLocation } from './router.js';
 import { useSession } from './session.js';
 import { Page } from './ui.js';
-import { SignInPage, OtpPage, SignUpPage, PasswordResetPage } from './pages/auth.js';
+import { SignInPage, OtpPage, SignUpPage, PasswordResetPage, NewPasswordPage } from './pages/auth.js';
 import { HomePage } from './pages/home.js';
 import { DocumentsPage, DocumentPage, UploadPage } from './pages/documents.js';
 import { EntriesPage } from './pages/entries.js';
@@ -29,7 +29,9 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/connexion', auth: 'guest', render: () => <SignInPage /> },
   { pattern: '/connexion/code', auth: 'guest', render: () => <OtpPage /> },
   { pattern: '/inscription', auth: 'guest', render: () => <SignUpPage /> },
+  { pattern: '/activation', auth: 'guest', render: () => <SignUpPage activate /> },
   { pattern: '/mot-de-passe-oublie', auth: 'guest', render: () => <PasswordResetPage /> },
+  { pattern: '/mot-de-passe/nouveau', auth: 'public', render: () => <NewPasswordPage /> },
   { pattern: '/accessibilite', auth: 'public', render: () => <AccessibilityPage /> },
   { pattern: '/', auth: 'private', render: () => <HomePage /> },
   { pattern: '/documents', auth: 'private', render: () => <DocumentsPage /> },

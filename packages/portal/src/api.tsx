@@ -27,6 +27,19 @@ import type {
 
 export type * from '../../dmp/src/portal/api-contract.js';
 
+/** A file's content as base64 (for the upload's JSON body). */
+export function fileToBase64(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+    reader.readAsDataURL(file);
+  });
+}
+
 export class ApiError extends Error {
   readonly status: number;
   readonly error: PortalError;
@@ -66,12 +79,11 @@ function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-async function request<T>(method: string, path: string, opts: { body?: unknown; form?: FormData; query?: Query } = {}): Promise<T> {
+async function request<T>(method: string, path: string, opts: { body?: unknown; query?: Query } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': language };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let body: BodyInit | undefined;
-  if (opts.form) body = opts.form;
-  else if (opts.body !== undefined) {
+  if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
@@ -123,18 +135,23 @@ export const api = {
   signup: (body: SignupRequest): Promise<SignupResponse> => request('POST', '/auth/signup', { body }),
   login: (body: LoginRequest): Promise<LoginChallenge> => request('POST', '/auth/login', { body }),
   otp: (body: OtpRequest): Promise<SessionInfo> => request('POST', '/auth/otp', { body }),
-  /** Not in the contract yet: POST /api/auth/logout. */
+  /** POST /api/auth/activate: the signup fields plus the activation code of a record a professional created. */
+  activate: (body: SignupRequest & { activationCode: string }): Promise<SignupResponse> => request('POST', '/auth/activate', { body }),
+  /** POST /api/auth/logout (not in the contract file; served by the backend). */
   logout: (): Promise<void> => request('POST', '/auth/logout', { body: {} }),
-  /** Not in the contract yet: POST /api/auth/logout-all. */
+  /** POST /api/auth/logout-all (not in the contract file; served by the backend). */
   logoutEverywhere: (): Promise<void> => request('POST', '/auth/logout-all', { body: {} }),
-  /** Not in the contract yet: POST /api/auth/password-reset { email }. */
-  passwordReset: (email: string): Promise<void> => request('POST', '/auth/password-reset', { body: { email } }),
+  /** POST /api/auth/password-reset { loginId } (not in the contract file; served by the backend). */
+  passwordReset: (loginId: string): Promise<void> => request('POST', '/auth/password-reset', { body: { loginId } }),
+  /** POST /api/auth/password-reset/confirm { token, password }: the token comes from the e-mailed link (#jeton=...). */
+  confirmPasswordReset: (token: string, password: string): Promise<void> => request('POST', '/auth/password-reset/confirm', { body: { token, password } }),
 
   // the record
   summary: (ins: string): Promise<RecordSummary> => request('GET', `${rec(ins)}/summary`),
   documents: (ins: string, filters: DocumentFilters): Promise<DocumentList> => request('GET', `${rec(ins)}/documents`, { query: { ...filters } }),
   view: (ins: string, id: string): Promise<DocumentView> => request('GET', `${rec(ins)}/documents/${encodeURIComponent(id)}/view`),
-  upload: (ins: string, form: FormData): Promise<UploadResponse> => request('POST', `${rec(ins)}/documents`, { form }),
+  /** The backend takes the file as JSON: { title, type, mimeType, data (base64) }. */
+  upload: (ins: string, body: { title: string; type: string; mimeType: string; data: string }): Promise<UploadResponse> => request('POST', `${rec(ins)}/documents`, { body }),
   setMasked: (ins: string, id: string, maskedFromProfessionals: boolean): Promise<unknown> =>
     request('PATCH', `${rec(ins)}/documents/${encodeURIComponent(id)}`, { body: { maskedFromProfessionals } }),
 
@@ -152,7 +169,7 @@ export const api = {
   // history
   history: (ins: string, filters: HistoryFilters): Promise<HistoryPage> => request('GET', `${rec(ins)}/history`, { query: { ...filters } }),
 
-  // notifications — not in the contract yet: GET/PUT /api/account/notifications
-  notifications: (): Promise<NotificationPreferences> => request('GET', '/account/notifications'),
-  setNotifications: (prefs: NotificationPreferences): Promise<NotificationPreferences | undefined> => request('PUT', '/account/notifications', { body: prefs }),
+  // notifications: GET/PUT /api/records/:ins/notifications (path not in the contract file; served by the backend)
+  notifications: (ins: string): Promise<NotificationPreferences> => request('GET', `${rec(ins)}/notifications`),
+  setNotifications: (ins: string, prefs: NotificationPreferences): Promise<NotificationPreferences | undefined> => request('PUT', `${rec(ins)}/notifications`, { body: prefs }),
 };

@@ -24,9 +24,10 @@ describe('dates and times in Europe/Paris', () => {
 
 describe('sizes', () => {
   it('uses French units and decimal comma', () => {
-    expect(formatSize(1_500_000)).toBe('1,5 Mo');
-    expect(formatSize(10_000_000)).toBe('10 Mo');
+    expect(formatSize(1.5 * 1024 * 1024)).toBe('1,5 Mo');
+    expect(formatSize(10 * 1024 * 1024)).toBe('10 Mo');
     expect(formatSize(512)).toBe('512 o');
-    expect(formatSize(1_500_000, 'en')).toBe('1.5 MB');
+    expect(formatSize(2048, 'en')).toBe('2 KB');
+    expect(formatSize(1.5 * 1024 * 1024, 'en')).toBe('1.5 MB');
   });
 });

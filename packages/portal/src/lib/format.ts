@@ -40,13 +40,13 @@ export function formatDateTime(value: string | Date, lang: Lang = 'fr'): string 
   return formatDate(d, lang) + joiner + formatTime(d, lang);
 }
 
-/** "1,5 Mo" / "1.5 MB". */
+/** "1,5 Mo" / "1.5 MB", in multiples of 1024 (the backend's 10 Mo limit is 10 × 1024 × 1024 bytes). */
 export function formatSize(bytes: number, lang: Lang = 'fr'): string {
-  const units = lang === 'fr' ? ['o', 'ko', 'Mo', 'Go'] : ['B', 'kB', 'MB', 'GB'];
+  const units = lang === 'fr' ? ['o', 'ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
   let v = bytes;
   let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
     i++;
   }
   const n = new Intl.NumberFormat(locales[lang], { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { birthDateProblem, emailProblem, nirProblem, passwordProblem, passwordRules, phoneProblem, uploadProblem, UPLOAD_MAX_BYTES } from './validate.js';
+import { birthDateProblem, emailProblem, nirProblem, passwordProblem, passwordRules, phoneProblem, uploadMimeType, uploadProblem, rppsProblem, UPLOAD_MAX_BYTES } from './validate.js';
 
 describe('form checks', () => {
   it('accepts a NIR of 13 characters, or 15 with a matching key', () => {
@@ -34,7 +34,12 @@ describe('form checks', () => {
   it('checks uploads by type and size', () => {
     expect(uploadProblem({ name: 'a.pdf', type: 'application/pdf', size: 10 })).toBeUndefined();
     expect(uploadProblem({ name: 'a.exe', type: 'application/octet-stream', size: 10 })).toBe('err.fileType');
-    expect(uploadProblem({ name: 'a.png', type: 'image/png', size: UPLOAD_MAX_BYTES + 1 })).toBe('err.fileSize');
+    expect(uploadProblem({ name: 'a.jpg', type: 'image/jpeg', size: UPLOAD_MAX_BYTES + 1 })).toBe('err.fileSize');
+    expect(uploadProblem({ name: 'a.png', type: 'image/png', size: 10 })).toBe('err.fileType');
+    expect(uploadMimeType({ name: 'cr.XML', type: '' })).toBe('text/xml');
+    expect(uploadMimeType({ name: 'x', type: 'application/xml' })).toBe('text/xml');
+    expect(rppsProblem('10001234567')).toBeUndefined();
+    expect(rppsProblem('123')).toBe('err.rpps');
     expect(uploadProblem(undefined)).toBe('err.fileRequired');
   });
 });

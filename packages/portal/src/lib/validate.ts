@@ -58,16 +58,33 @@ export function passwordProblem(pw: string): Key | undefined {
   return Object.values(r).every(Boolean) ? undefined : 'err.passwordWeak';
 }
 
-/** Upload checks: the types the DMP takes from a patient and the size limit. */
-export const UPLOAD_MAX_BYTES = 10_000_000;
-export const UPLOAD_ACCEPT = '.pdf,.jpg,.jpeg,.png,.xml,application/pdf,image/jpeg,image/png,text/xml,application/xml';
+/** Upload checks: the file types the DMP takes from a patient (as the backend checks them) and the size limit. */
+export const UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+export const UPLOAD_ACCEPT = '.pdf,.jpg,.jpeg,.xml,application/pdf,image/jpeg,text/xml';
+export type UploadMime = 'application/pdf' | 'image/jpeg' | 'text/xml';
+
+/** The media type the backend expects for a chosen file, from its type or, failing that, its extension. */
+export function uploadMimeType(file: { name: string; type: string }): UploadMime | undefined {
+  if (file.type === 'application/pdf') return 'application/pdf';
+  if (file.type === 'image/jpeg') return 'image/jpeg';
+  if (file.type === 'text/xml' || file.type === 'application/xml') return 'text/xml';
+  const ext = file.name.toLowerCase().split('.').pop() ?? '';
+  if (ext === 'pdf') return 'application/pdf';
+  if (ext === 'jpg' || ext === 'jpeg') return 'image/jpeg';
+  if (ext === 'xml') return 'text/xml';
+  return undefined;
+}
 
 export function uploadProblem(file: { name: string; type: string; size: number } | undefined): Key | undefined {
   if (!file) return 'err.fileRequired';
-  const ext = file.name.toLowerCase().split('.').pop() ?? '';
-  const okType = ['application/pdf', 'image/jpeg', 'image/png', 'text/xml', 'application/xml'].includes(file.type) || ['pdf', 'jpg', 'jpeg', 'png', 'xml'].includes(ext);
-  if (!okType) return 'err.fileType';
+  if (!uploadMimeType(file)) return 'err.fileType';
   if (file.size > UPLOAD_MAX_BYTES) return 'err.fileSize';
   if (file.size === 0) return 'err.fileEmpty';
   return undefined;
+}
+
+/** RPPS numbers have 11 digits. */
+export function rppsProblem(raw: string): Key | undefined {
+  const v = raw.replace(/\s/g, '');
+  return v === '' || /^\d{11}$/.test(v) ? undefined : 'err.rpps';
 }

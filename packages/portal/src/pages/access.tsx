@@ -7,8 +7,9 @@ import { ToggleSwitch } from '@codegouvfr/react-dsfr/ToggleSwitch';
 import { api, type AccessChange, type AccessSettings, type ProfessionalRef } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
-import { Confirm, ErrorSummary, LoadState, Notice, Page, problemOf, useLoad, type Problem } from '../ui.js';
+import { Confirm, ErrorSummary, fieldState, LoadState, Notice, Page, problemOf, useLoad, type Problem } from '../ui.js';
 import type { Key } from '../lib/i18n-dict.js';
+import { rppsProblem } from '../lib/validate.js';
 
 interface Pending {
   readonly change: AccessChange;
@@ -83,6 +84,11 @@ export function AccessPage(): ReactNode {
       setSearchProblem({ message: t('access.search.atLeastOne'), fields: {} });
       return;
     }
+    const rp = rppsProblem(q.rpps);
+    if (rp) {
+      setSearchProblem({ fields: { rpps: t(rp) } });
+      return;
+    }
     setSearching(true);
     try {
       setResults(await api.directory(q));
@@ -151,13 +157,14 @@ export function AccessPage(): ReactNode {
 
               <section aria-labelledby="search-title" className="fr-mb-6w">
                 <h2 id="search-title">{t('access.search')}</h2>
-                <ErrorSummary problem={searchProblem} labels={{}} />
+                <ErrorSummary problem={searchProblem} labels={{ rpps: t('access.search.rpps') }} idPrefix="search-" />
                 <form onSubmit={runSearch} role="search" aria-labelledby="search-title">
                   <div className="fr-grid-row fr-grid-row--gutters">
                     {(['q', 'profession', 'city', 'rpps'] as const).map((k) => (
                       <div key={k} className="fr-col-12 fr-col-md-6 fr-col-lg-3">
                         <Input
                           label={t(`access.search.${k}`)}
+                          {...(k === 'rpps' ? { hintText: t('access.search.rppsHint'), ...fieldState(searchProblem, 'rpps') } : {})}
                           nativeInputProps={{ id: `search-${k}`, value: search[k], onChange: (e) => setSearch((x) => ({ ...x, [k]: e.target.value })), inputMode: k === 'rpps' ? 'numeric' : undefined }}
                         />
                       </div>

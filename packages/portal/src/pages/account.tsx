@@ -13,7 +13,8 @@ const CHANNELS: readonly OtpChannel[] = ['email', 'sms'];
 
 export function NotificationsPage(): ReactNode {
   const { t } = useI18n();
-  const loaded = useLoad<NotificationPreferences>(() => api.notifications(), []);
+  const { ins } = useSession();
+  const loaded = useLoad<NotificationPreferences>(() => api.notifications(ins ?? ''), [ins]);
   const [draft, setDraft] = useState<NotificationPreferences | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const [problem, setProblem] = useState<Problem | undefined>();
@@ -37,7 +38,7 @@ export function NotificationsPage(): ReactNode {
             e.preventDefault();
             setBusy(true);
             try {
-              const res = await api.setNotifications(prefs);
+              const res = await api.setNotifications(ins ?? '', prefs);
               loaded.setData(res && Array.isArray(res.newDocument) ? res : prefs);
               setDraft(undefined);
               setNotice(t('app.saved'));

@@ -170,9 +170,11 @@ export function OtpPage(): ReactNode {
 
 const RULES: readonly PasswordRule[] = ['length', 'lower', 'upper', 'digit', 'special'];
 
-export function SignUpPage(): ReactNode {
+/** Sign-up from Carte Vitale data; with `activate`, the activation of a record a professional created (same fields plus the code). */
+export function SignUpPage({ activate = false }: { activate?: boolean }): ReactNode {
   const { t } = useI18n();
   const [form, setForm] = useState({
+    activationCode: '',
     insuredNir: '',
     rank: '1',
     familyName: '',
@@ -189,6 +191,7 @@ export function SignUpPage(): ReactNode {
   const [loginId, setLoginId] = useState<string | undefined>();
   const set = (name: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [name]: e.target.value }));
   const labels: Record<string, string> = {
+    ...(activate ? { activationCode: t('activate.code') } : {}),
     insuredNir: t('signup.nir'),
     rank: t('signup.rank'),
     familyName: t('signup.familyName'),
@@ -217,6 +220,7 @@ export function SignUpPage(): ReactNode {
     e.preventDefault();
     const rank = Number(form.rank);
     const local = collect(t, {
+      activationCode: activate && !form.activationCode.trim() ? 'err.activationCode' : undefined,
       insuredNir: nirProblem(form.insuredNir),
       rank: Number.isInteger(rank) && rank >= 1 && rank <= 99 ? undefined : 'err.rank',
       familyName: form.familyName.trim() ? undefined : 'err.required',
@@ -231,7 +235,7 @@ export function SignUpPage(): ReactNode {
     setBusy(true);
     try {
       const phone = form.phone.replace(/[\s.-]/g, '');
-      const res = await api.signup({
+      const request = {
         insuredNir: normaliseNir(form.insuredNir),
         rank,
         familyName: form.familyName.trim(),
@@ -241,7 +245,8 @@ export function SignUpPage(): ReactNode {
         ...(phone ? { phone } : {}),
         password: form.password,
         otpChannel: form.otpChannel,
-      });
+      };
+      const res = activate ? await api.activate({ ...request, activationCode: form.activationCode.trim() }) : await api.signup(request);
       setLoginId(res.loginId);
     } catch (err) {
       setProblem(problemOf(err, t));
@@ -251,13 +256,28 @@ export function SignUpPage(): ReactNode {
   };
 
   return (
-    <Page title={t('signup.title')}>
+    <Page title={t(activate ? 'activate.title' : 'signup.title')}>
       <div className="fr-grid-row fr-grid-row--center">
         <div className="fr-col-12 fr-col-md-10 fr-col-lg-8">
-          <p>{t('signup.intro')}</p>
+          <p>{t(activate ? 'activate.intro' : 'signup.intro')}</p>
+          {!activate && (
+            <p>
+              <Link className="fr-link" href="/activation">
+                {t('signup.activate')}
+              </Link>
+            </p>
+          )}
           <p className="fr-hint-text">{t('app.required')}</p>
           <ErrorSummary problem={problem} labels={labels} />
           <form onSubmit={submit} noValidate>
+            {activate && (
+              <Input
+                label={`${t('activate.code')} *`}
+                hintText={t('activate.codeHint')}
+                {...fieldState(problem, 'activationCode')}
+                nativeInputProps={{ id: fieldId('activationCode'), name: 'activationCode', autoComplete: 'off', required: true, value: form.activationCode, onChange: set('activationCode') }}
+              />
+            )}
             <fieldset className="fr-fieldset">
               <legend className="fr-fieldset__legend">
                 <h2 className="fr-h4 fr-mb-0">{t('signup.vitale')}</h2>
@@ -364,7 +384,7 @@ export function SignUpPage(): ReactNode {
               </div>
             </fieldset>
             <Button type="submit" disabled={busy}>
-              {t('signup.submit')}
+              {t(activate ? 'activate.submit' : 'signup.submit')}
             </Button>
           </form>
           <hr className="fr-mt-4w" />
@@ -380,19 +400,19 @@ export function SignUpPage(): ReactNode {
 
 export function PasswordResetPage(): ReactNode {
   const { t } = useI18n();
-  const [email, setEmail] = useState('');
+  const [loginId, setLoginId] = useState('');
   const [problem, setProblem] = useState<Problem | undefined>();
   const [sent, setSent] = useState(false);
   const [busy, setBusy] = useState(false);
-  const labels = { email: t('reset.email') };
+  const labels = { loginId: t('reset.loginId') };
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    const local = collect(t, { email: emailProblem(email) });
+    const local = collect(t, { loginId: loginId.trim() ? undefined : 'err.required' });
     if (local) return setProblem(local);
     setBusy(true);
     try {
-      await api.passwordReset(email.trim());
+      await api.passwordReset(loginId.trim());
       setProblem(undefined);
       setSent(true);
     } catch (err) {
@@ -411,9 +431,9 @@ export function PasswordResetPage(): ReactNode {
           <ErrorSummary problem={problem} labels={labels} />
           <form onSubmit={submit} noValidate>
             <Input
-              label={labels.email}
-              {...fieldState(problem, 'email')}
-              nativeInputProps={{ id: fieldId('email'), name: 'email', type: 'email', autoComplete: 'email', required: true, value: email, onChange: (e) => setEmail(e.target.value) }}
+              label={labels.loginId}
+              {...fieldState(problem, 'loginId')}
+              nativeInputProps={{ id: fieldId('loginId'), name: 'loginId', autoComplete: 'username', required: true, value: loginId, onChange: (e) => setLoginId(e.target.value) }}
             />
             <Button type="submit" disabled={busy}>
               {t('reset.submit')}
@@ -424,6 +444,85 @@ export function PasswordResetPage(): ReactNode {
               {t('reset.back')}
             </Link>
           </p>
+        </div>
+      </div>
+    </Page>
+  );
+}
+
+/** The e-mailed link's page: /mot-de-passe/nouveau#jeton=TOKEN (the token stays out of server logs). */
+export function NewPasswordPage(): ReactNode {
+  const { t } = useI18n();
+  const [token] = useState(() => new URLSearchParams(window.location.hash.slice(1)).get('jeton') ?? '');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [problem, setProblem] = useState<Problem | undefined>();
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const labels = { password: t('signup.password'), passwordConfirm: t('signup.passwordConfirm') };
+  const rules = passwordRules(password);
+
+  if (!token)
+    return (
+      <Page title={t('newpw.title')}>
+        <Alert role={undefined} severity="warning" small description={t('newpw.noToken')} className="fr-mb-2w" />
+        <Button linkProps={{ href: '/mot-de-passe-oublie' }}>{t('newpw.again')}</Button>
+      </Page>
+    );
+  if (done)
+    return (
+      <Page title={t('newpw.title')}>
+        <Alert role={undefined} severity="success" small description={t('newpw.done')} className="fr-mb-2w" />
+        <Button linkProps={{ href: '/connexion' }}>{t('app.signIn')}</Button>
+      </Page>
+    );
+
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    const local = collect(t, {
+      password: passwordProblem(password),
+      passwordConfirm: confirm === password ? (confirm ? undefined : 'err.required') : 'err.passwordMismatch',
+    });
+    if (local) return setProblem(local);
+    setBusy(true);
+    try {
+      await api.confirmPasswordReset(token, password);
+      window.history.replaceState(null, '', window.location.pathname);
+      setDone(true);
+    } catch (err) {
+      setProblem(problemOf(err, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Page title={t('newpw.title')}>
+      <div className="fr-grid-row fr-grid-row--center">
+        <div className="fr-col-12 fr-col-md-8 fr-col-lg-6">
+          <p>{t('newpw.intro')}</p>
+          <ErrorSummary problem={problem} labels={labels} />
+          <form onSubmit={submit} noValidate>
+            <PasswordInput
+              label={labels.password}
+              messagesHint={t('signup.passwordRules')}
+              messages={[
+                ...RULES.map((r) => ({ severity: rules[r] ? ('valid' as const) : problem?.fields.password ? ('error' as const) : ('info' as const), message: t(`signup.rule.${r}`) })),
+                { severity: 'info' as const, message: t('signup.passwordCommon') },
+                ...(problem?.fields.password && problem.fields.password !== t('err.passwordWeak') ? [{ severity: 'error' as const, message: problem.fields.password }] : []),
+              ]}
+              nativeInputProps={{ id: fieldId('password'), name: 'password', autoComplete: 'new-password', required: true, value: password, onChange: (e) => setPassword(e.target.value) }}
+            />
+            <PasswordInput
+              label={labels.passwordConfirm}
+              messagesHint=""
+              messages={problem?.fields.passwordConfirm ? [{ severity: 'error', message: problem.fields.passwordConfirm }] : []}
+              nativeInputProps={{ id: fieldId('passwordConfirm'), name: 'passwordConfirm', autoComplete: 'new-password', required: true, value: confirm, onChange: (e) => setConfirm(e.target.value) }}
+            />
+            <Button type="submit" disabled={busy} className="fr-mt-2w">
+              {t('newpw.submit')}
+            </Button>
+          </form>
         </div>
       </div>
     </Page>

@@ -6,13 +6,13 @@ import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Upload } from '@codegouvfr/react-dsfr/Upload';
 import { ToggleSwitch } from '@codegouvfr/react-dsfr/ToggleSwitch';
-import { api, type DocumentFilters, type DocumentList, type DocumentSummary, type DocumentView, type RecordPart } from '../api.js';
+import { api, fileToBase64, type DocumentFilters, type DocumentList, type DocumentSummary, type DocumentView, type RecordPart } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { Link, currentLocation } from '../router.js';
 import { useSession } from '../session.js';
 import { Confirm, ErrorSummary, fieldId, fieldState, LoadState, Notice, Page, problemOf, useLoad, type Problem } from '../ui.js';
 import { PARTS, PATIENT_TYPES } from './parts.js';
-import { UPLOAD_ACCEPT, UPLOAD_MAX_BYTES, uploadProblem } from '../lib/validate.js';
+import { UPLOAD_ACCEPT, UPLOAD_MAX_BYTES, uploadMimeType, uploadProblem } from '../lib/validate.js';
 
 const PAGE = 20;
 
@@ -289,6 +289,11 @@ export function DocumentPage({ id }: { id: string }): ReactNode {
                   ))}
                 </ul>
               )}
+              <p>
+                <Link className="fr-link" href={`/historique?document=${encodeURIComponent(d.id)}`}>
+                  {t('doc.history')}
+                </Link>
+              </p>
             </>
           );
         }}
@@ -321,11 +326,7 @@ export function UploadPage(): ReactNode {
     if (Object.keys(fields).length > 0 || !file) return setProblem({ fields });
     setBusy(true);
     try {
-      const form = new FormData();
-      form.set('title', title.trim());
-      form.set('type', type);
-      form.set('file', file, file.name);
-      const res = await api.upload(ins ?? '', form);
+      const res = await api.upload(ins ?? '', { title: title.trim(), type, mimeType: uploadMimeType(file) ?? file.type, data: await fileToBase64(file) });
       setDone(res.id);
       setProblem(undefined);
       setTitle('');

@@ -4,9 +4,9 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
-import { api, type HistoryEvent, type HistoryFilters, type HistoryPage as HistoryPageData } from '../api.js';
+import { api, type DocumentList, type HistoryEvent, type HistoryFilters, type HistoryPage as HistoryPageData } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { Link } from '../router.js';
+import { Link, currentLocation } from '../router.js';
 import { useSession } from '../session.js';
 import { ErrorSummary, LoadState, Page, problemOf, useLoad, type Problem } from '../ui.js';
 
@@ -44,9 +44,11 @@ function EventItem({ e }: { e: HistoryEvent }): ReactNode {
 }
 
 export function HistoryPage(): ReactNode {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, date } = useI18n();
   const { ins } = useSession();
-  const [draft, setDraft] = useState<HistoryFilters>({ person: '', document: '', kind: '' });
+  // ?document=<id> (from a document's page) starts the history filtered on that document
+  const [draft, setDraft] = useState<HistoryFilters>(() => ({ person: '', document: currentLocation().search.get('document') ?? '', kind: '' }));
+  const documents = useLoad<DocumentList>(() => api.documents(ins ?? '', { count: 200 }), [ins]);
   const [filters, setFilters] = useState<HistoryFilters>(draft);
   const loaded = useLoad<HistoryPageData>(() => api.history(ins ?? '', filters), [ins, filters]);
   const [older, setOlder] = useState<{ events: readonly HistoryEvent[]; cursor?: string } | undefined>();
@@ -100,7 +102,14 @@ export function HistoryPage(): ReactNode {
                     <Input label={t('history.filter.person')} nativeInputProps={{ id: 'history-person', value: draft.person ?? '', onChange: (e) => setDraft((d) => ({ ...d, person: e.target.value })) }} />
                   </div>
                   <div className="fr-col-12 fr-col-md-4">
-                    <Input label={t('history.filter.document')} nativeInputProps={{ id: 'history-document', value: draft.document ?? '', onChange: (e) => setDraft((d) => ({ ...d, document: e.target.value })) }} />
+                    <Select label={t('history.filter.document')} nativeSelectProps={{ id: 'history-document', value: draft.document ?? '', onChange: (e) => setDraft((d) => ({ ...d, document: e.target.value })) }}>
+                      <option value="">{t('history.filter.allDocuments')}</option>
+                      {(documents.data?.documents ?? []).map((d) => (
+                        <option key={d.id} value={d.id}>
+                          {d.date ? `${d.title} (${date(d.date)})` : d.title}
+                        </option>
+                      ))}
+                    </Select>
                   </div>
                   <div className="fr-col-12 fr-col-md-4">
                     <Select label={t('history.filter.kind')} nativeSelectProps={{ id: 'history-kind', value: draft.kind ?? '', onChange: (e) => setDraft((d) => ({ ...d, kind: e.target.value })) }}>
