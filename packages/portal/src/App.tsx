@@ -118,7 +118,7 @@ function RecordSwitcher(): ReactNode {
   const { session, ins, selectRecord } = useSession();
   if (!session || session.records.length < 2) return null;
   return (
-    <div className="fr-container fr-mt-2w">
+    <div className="fr-mb-4w">
       <Select
         label={t('app.recordSwitcher')}
         nativeSelectProps={{ id: 'record-switcher', value: ins ?? '', onChange: (e) => selectRecord(e.target.value) }}
@@ -192,8 +192,8 @@ export function App(): ReactNode {
         ]}
         navigation={signedIn ? <Navigation path={path} /> : undefined}
       />
-      <RecordSwitcher />
       <main id="contenu" tabIndex={-1} className="fr-container fr-pt-4w fr-pb-8w">
+        <RecordSwitcher />
         <div key={path}>{content}</div>
       </main>
       <Footer
