@@ -53,11 +53,11 @@ export interface TestHost {
  * Starts a real DMP host for a test file: its own database on the suite's PostgreSQL, its own test
  * PKI in a temporary folder, HTTPS with mutual TLS on a loopback port chosen by the system.
  */
-export async function startTestHost(): Promise<TestHost> {
+export async function startTestHost(options: { demo?: boolean } = {}): Promise<TestHost> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'dmp-test-'));
   const database = await freshDatabaseUrl();
   const config = loadConfig({ DMP_HOME: home, DATABASE_URL: database.url, DMP_PORT: '0', DMP_PORTAL_PORT: '0', DMP_DEMO_SMTP_PORT: '0' });
-  const host = await startHost(config, { checkpointEveryMs: 0, logger: process.env.DMP_TEST_LOG === '1' });
+  const host = await startHost(config, { checkpointEveryMs: 0, logger: process.env.DMP_TEST_LOG === '1', demo: options.demo ?? false });
   const base = `https://localhost:${host.port}`;
   const agents: Agent[] = [];
   const send = async (agent: Agent, method: string, pathAndQuery: string, options: RequestOptions, authorization?: string): Promise<TestResponse> => {

@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 export const PORTAL_CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  // the one inline style react-dsfr inserts (`:root { color-scheme: light; }`), allowed by its hash only
+  "style-src 'self' 'sha256-HzhUjVBe6Oi2wcxUM7bmy2Rp9VdLMHYDdYr9MalNmOY='",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "connect-src 'self'",
