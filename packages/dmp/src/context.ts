@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { AccessMode, Actor } from './access/types.js';
 import type { AuditRecord } from './audit/audit-entry.js';
+import type { Notifier } from './notifications/notifier.js';
 
 /**
  * What a command needs to know about the request it serves: who acts and how. Commands take this
@@ -26,6 +27,8 @@ export interface HostServices {
   readonly fhirBase: string;
   /** The audit log's group-commit writer: `write` resolves once the entry is durable. */
   readonly audit: { write(record: AuditRecord): Promise<void> };
+  /** Tells patients about new documents, first and emergency accesses (absent: nobody is told). */
+  readonly notifier?: Notifier;
 }
 
 /** A stable id for the actor, as the audit log and authorship use it. */

@@ -13,6 +13,7 @@ import type { HostServices } from './context.js';
 import { openDatabase, type Database } from './db/database.js';
 import { DemoSmsGateway, OutboxDispatcher, SmtpEmailSender, startDemoSmtpServer, type DemoSmtpServer } from './messaging/index.js';
 import { buildPortalApp } from './portal/portal-app.js';
+import { outboxNotifier } from './notifications/notifier.js';
 
 /** A running DMP host. */
 export interface RunningHost {
@@ -91,6 +92,7 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
   });
   const dispatcher = new OutboxDispatcher({ pool: database.pool, masterKey: config.masterKey, email, sms: new DemoSmsGateway(database.pool) });
   dispatcher.start();
+  services.notifier = outboxNotifier({ pool: database.pool, masterKey: config.masterKey, directory, kick: () => dispatcher.kick() });
   const { app: portal } = await buildPortalApp({
     services,
     insi,

@@ -168,4 +168,35 @@ describe('the patient portal, through the real host', () => {
     const mine = await s.call('GET', `/api/records/${mother.ins}/documents?part=patient-documents`);
     expect((mine.json.documents as { title: string }[]).map((d) => d.title)).toContain('Mon carnet');
   });
+
+  it('notifies the patient of a new document, a first access and an emergency access (and the médecin traitant of the latter), never of a document hidden from her', async () => {
+    const pool = t.host.database.pool;
+    const mailsTo = async (recipient: string, subject: RegExp) => (await readDemoMailbox(pool, { recipient, limit: 50 })).filter((m) => subject.test(m.subject));
+    const waitFor = async (check: () => Promise<number>, atLeast: number) => {
+      for (let i = 0; i < 100 && (await check()) < atLeast; i++) await new Promise((r) => setTimeout(r, 100));
+      return check();
+    };
+    // let the messages of earlier tests go out first
+    for (let i = 0; i < 100; i++) {
+      const pending = await pool.query("SELECT 1 FROM message_outbox WHERE status = 'pending' LIMIT 1");
+      if (pending.rowCount === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await pool.query('DELETE FROM demo_mailbox');
+    const midwife = await t.client(DEMO_PROFESSIONALS.midwife);
+    const hidden = deliveryReport(mother.ins, DEMO_PROFESSIONALS.midwife, { visibility: ['INVISIBLE_PATIENT'] });
+    expect((await midwife.request('POST', '/fhir', { body: buildProvideBundle([hidden]) })).status).toBe(200);
+    const shown = deliveryReport(mother.ins, DEMO_PROFESSIONALS.midwife);
+    expect((await midwife.request('POST', '/fhir', { body: buildProvideBundle([shown]) })).status).toBe(200);
+    expect(await waitFor(async () => (await mailsTo('camille.leroy@example.org', /Nouveau document/)).length, 1)).toBe(1);
+
+    const pharmacist = await t.client(DEMO_PROFESSIONALS.pharmacist);
+    expect((await pharmacist.request('GET', motherSearch, { assertion: { mode: 'bris_de_glace', reason: 'malaise en officine' } })).status).toBe(200);
+    expect(await waitFor(async () => (await mailsTo('camille.leroy@example.org', /urgence/)).length, 1)).toBe(1);
+    expect(await waitFor(async () => (await mailsTo('camille.leroy@example.org', /première|consulté votre DMP/)).length, 1)).toBe(1);
+    const doctor = await t.host.directory.professional(DEMO_PROFESSIONALS.medecinTraitant.nationalId);
+    expect(await waitFor(async () => (await mailsTo(doctor!.mssAddress!, /urgence/)).length, 1)).toBe(1);
+    const emergencyMail = (await mailsTo('camille.leroy@example.org', /urgence/))[0]!;
+    expect(emergencyMail.text).toContain('malaise en officine');
+  });
 });

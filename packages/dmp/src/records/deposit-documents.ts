@@ -147,6 +147,7 @@ async function writeSubmission(
     }
   }
   const results: { id: string; created: boolean; supersededId?: string }[] = [];
+  const notified: { id: string; visibility: VisibilityFlag[] }[] = [];
   for (const [index, doc] of submission.documents.entries()) {
     const hash = hashes[index]!;
     const existing = await client.query<{ id: string; submission_digest: string; ins: string }>(
@@ -198,8 +199,19 @@ async function writeSubmission(
       details: { type: meta.type.code, ...(supersededId ? { replaces: supersededId } : {}) },
     });
     results.push({ id, created: true, ...(supersededId ? { supersededId } : {}) });
+    notified.push({ id, visibility });
   }
   if (facts.length > 0) await auditInTransaction(client, ctx, facts);
+  if (services.notifier && notified.length > 0) {
+    // queued with the deposit (the outbox is durable), but a failure to queue never fails the deposit
+    await client.query('SAVEPOINT notify');
+    try {
+      await services.notifier.documentsDeposited(client, ctx, record.ins, notified);
+      await client.query('RELEASE SAVEPOINT notify');
+    } catch {
+      await client.query('ROLLBACK TO SAVEPOINT notify');
+    }
+  }
   return { ...(submissionSetId ? { submissionSetId } : {}), documents: results };
 }
 

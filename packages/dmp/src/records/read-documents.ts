@@ -51,6 +51,7 @@ export async function findDocuments(
     ins: record.ins,
     details: { returned: rows.length, documents: rows.map((r) => r.id) },
   });
+  void services.notifier?.accessed(ctx, record.ins, scope.rule, ctx.requestId);
   return { rows, hasMore: result.rows.length > page.count };
 }
 
@@ -100,6 +101,7 @@ export async function readDocument(
     content = openContent({ wrappedKey: found.wrapped_key, iv: found.iv, tag: found.tag, ciphertext: found.ciphertext }, services.masterKey, row.id);
   }
   await recordAudit(services, ctx, { ...facts, outcome: 'allowed', rule: decision.rule });
+  void services.notifier?.accessed(ctx, row.ins, decision.rule, ctx.requestId);
   return { row, ...(content ? { content } : {}) };
 }
 
