@@ -54,3 +54,10 @@ describe('access history in plain sentences', () => {
     expect(whenPhrase(new Date('2025-07-14T20:30:00Z'), 'fr', now)).toBe('le 14 juillet 2025 à 22:30');
   });
 });
+
+describe('every audited action has words', () => {
+  it('names the portal’s own events, not their codes', () => {
+    const signIn = historyEvent(entry({ actor: { kind: 'patient', id: '279035121518989' }, action: 'portal.sign-in', documentId: null }), 'fr', undefined, now);
+    expect(signIn.sentence).toBe('Vous avez ouvert une session sur l’espace patient le 12 mars à 14:05.');
+  });
+});

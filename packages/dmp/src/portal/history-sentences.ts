@@ -41,6 +41,23 @@ const ACTIONS: Readonly<Record<string, Phrase>> = {
   'record.close': { fr: () => 'a fermé votre dossier', en: () => 'closed your record', kind: 'consent' },
   'record.reopen': { fr: () => 'a rouvert votre dossier', en: () => 'reopened your record', kind: 'consent' },
   'history.read': { fr: () => 'a consulté l’historique des accès', en: () => 'read the access history', kind: 'other' },
+  'record.notification-preferences': { fr: () => 'a modifié les préférences de notification', en: () => 'changed the notification preferences', kind: 'consent' },
+  'entry.read': { fr: () => 'a consulté les informations saisies par le patient', en: () => 'looked at the information the patient recorded', kind: 'read' },
+  'entry.create': { fr: () => 'a ajouté une information (antécédent, allergie, contact ou directive)', en: () => 'added an entry (history, allergy, contact or directive)', kind: 'change' },
+  'entry.replace': { fr: () => 'a mis à jour une information saisie', en: () => 'updated an entry', kind: 'change' },
+  'entry.delete': { fr: () => 'a supprimé une information saisie', en: () => 'deleted an entry', kind: 'change' },
+  'portal.sign-up': { fr: () => 'a créé son compte sur l’espace patient', en: () => 'created the patient space account', kind: 'other' },
+  'portal.activation': { fr: () => 'a activé l’espace patient', en: () => 'activated the patient space', kind: 'other' },
+  'portal.activation-code': { fr: () => 'a émis un code d’activation de l’espace patient', en: () => 'issued an activation code for the patient space', kind: 'other' },
+  'portal.password': { fr: () => 'a saisi le mot de passe de l’espace patient', en: () => 'entered the patient space password', kind: 'other' },
+  'portal.otp': { fr: () => 'a saisi un code de vérification', en: () => 'entered a verification code', kind: 'other' },
+  'portal.sign-in': { fr: () => 'a ouvert une session sur l’espace patient', en: () => 'signed in to the patient space', kind: 'other' },
+  'portal.logout': { fr: () => 'a fermé sa session', en: () => 'signed out', kind: 'other' },
+  'portal.logout-all': { fr: () => 'a fermé toutes les sessions', en: () => 'signed out everywhere', kind: 'other' },
+  'portal.lockout': { fr: () => 'a déclenché le blocage temporaire du compte (mots de passe erronés)', en: () => 'caused a temporary lockout (wrong passwords)', kind: 'other' },
+  'portal.password-reset-request': { fr: () => 'a demandé à changer de mot de passe', en: () => 'asked to reset the password', kind: 'other' },
+  'portal.password-reset': { fr: () => 'a changé de mot de passe', en: () => 'reset the password', kind: 'other' },
+  'portal.totp-enrolment': { fr: () => 'a configuré une application d’authentification', en: () => 'set up an authenticator app', kind: 'other' },
 };
 
 const ATTEMPTS: Readonly<Record<string, { fr: string; en: string }>> = {
@@ -123,7 +140,11 @@ export function historyEvent(entry: AuditEntry, language: Language, documentTitl
 
 /** French verbs after "Vous": "a consulté" → "avez consulté", "s’est opposé" → "vous êtes opposé(e)". */
 function secondPerson(phrase: string): string {
-  return phrase.replace(/^a /, 'avez ').replace(/^s’est (\S+)/, 'vous êtes $1(e)');
+  return phrase
+    .replace(/^a /, 'avez ')
+    .replace(/^s’est (\S+)/, 'vous êtes $1(e)')
+    .replace(/ son compte/, ' votre compte')
+    .replace(/ sa session/, ' votre session');
 }
 
 function capitalise(value: string | undefined): string | undefined {
