@@ -156,6 +156,12 @@ describe('the patient portal, through the real host', () => {
     expect(stored.rows[0]!.payload.includes(Buffer.from('Pénicilline'))).toBe(false);
     const listed = await s.call('GET', `/api/records/${mother.ins}/entries?kind=allergy`);
     expect(listed.json).toEqual([expect.objectContaining({ label: 'Pénicilline' })]);
+    // authorised professionals read it like a document, through the FHIR API
+    const allergies = await t.client(DEMO_PROFESSIONALS.midwife).then((c) => c.request('GET', `/fhir/AllergyIntolerance?patient.identifier=${encodeURIComponent(`urn:oid:1.2.250.1.213.1.4.8|${mother.ins}`)}`));
+    expect(allergies.status).toBe(200);
+    expect(allergies.json.entry?.map((e) => (e.resource.code as { text: string }).text)).toEqual(['Pénicilline']);
+    const pharmacist = await t.client(DEMO_PROFESSIONALS.pharmacist);
+    expect((await pharmacist.request('GET', `/fhir/AllergyIntolerance?patient.identifier=${encodeURIComponent(`urn:oid:1.2.250.1.213.1.4.8|${mother.ins}`)}`)).status).toBe(403);
   });
 
   it('adds the patient’s own PDF, refusing a file that is not what it claims', async () => {

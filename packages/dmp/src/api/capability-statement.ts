@@ -51,6 +51,7 @@ export function capabilityStatement(base: string): Record<string, unknown> {
           { type: 'Practitioner', interaction: [{ code: 'read' }, { code: 'search-type', documentation: 'the health directory' }], searchParam: [search('name', 'string'), search('family', 'string'), search('given', 'string'), search('identifier', 'token')] },
           { type: 'PractitionerRole', interaction: [{ code: 'read' }, { code: 'search-type' }], searchParam: [search('practitioner.identifier', 'token'), search('organization.identifier', 'token'), search('role', 'token'), search('specialty', 'token'), search('address-city', 'string')] },
           { type: 'Organization', interaction: [{ code: 'read' }, { code: 'search-type' }], searchParam: [search('name', 'string'), search('identifier', 'token'), search('address-city', 'string'), search('type', 'token')] },
+          ...['Condition', 'AllergyIntolerance', 'RelatedPerson', 'Consent'].map((type) => ({ type, interaction: [{ code: 'search-type', documentation: 'what the patient recorded' }], searchParam: [search('patient.identifier', 'token')] })),
           { type: 'AuditEvent', interaction: [{ code: 'search-type', documentation: 'IHE ITI-81: the access history' }], searchParam: [search('patient.identifier', 'token')] },
         ],
       },

@@ -15,6 +15,7 @@ import type { AppOptions } from './app.js';
 import { FHIR_JSON } from './app.js';
 import { capabilityStatement } from './capability-statement.js';
 import { registerDirectoryRoutes } from './directory-routes.js';
+import { registerPatientEntryRoutes } from './patient-entry-routes.js';
 import { conditionalIdentifier, pageOf, parseDocumentQuery, patientOf, type Query } from './search-params.js';
 import { IssueCollector } from '../fhir/fhir-error.js';
 
@@ -42,6 +43,9 @@ export async function registerFhirRoutes(app: FastifyInstance, options: AppOptio
     if (!request.dmp) throw FhirError.of(401, 'login', 'not authenticated');
     return request.dmp;
   };
+
+  // What the patient recorded (pathologies, allergies, emergency contacts, advance directives).
+  await registerPatientEntryRoutes(app, { services, context: ctx });
 
   // TD0.2: does the record exist, and what may the caller do?
   app.get('/Patient', async (request, reply) => {

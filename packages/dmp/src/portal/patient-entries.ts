@@ -56,10 +56,19 @@ export function checkEntry(input: unknown): { ok: true; entry: NewEntry } | { ok
   };
 }
 
+/**
+ * The patient's entries are read like a synthesis the patient deposited (type DOCPAT01, class 11):
+ * the same access rules, habilitation included, decide who sees them.
+ */
+const ENTRIES_AS_DOCUMENT = { typeCode: 'DOCPAT01', classCode: '11', visibility: new Set<never>(), status: 'current' as const };
+
 async function decideOrRefuse(ctx: RequestContext, services: HostServices, ins: string, action: Action, audited: string): Promise<void> {
   const record = await loadRecord(services.pool, ins);
   if (!record) throw FhirError.of(404, 'not-found', 'no such record');
-  const decision = decide(ctx.actor, action, record, { mode: ctx.mode, depositTypeCode: 'DOCPAT01', depositClassCode: '11' });
+  const decision =
+    action === 'document.search'
+      ? decide(ctx.actor, 'document.read', record, { mode: ctx.mode, ...(ctx.reason ? { reason: ctx.reason } : {}), document: { ...ENTRIES_AS_DOCUMENT, authorId: ins } })
+      : decide(ctx.actor, action, record, { mode: ctx.mode, depositTypeCode: 'DOCPAT01', depositClassCode: '11' });
   if (!decision.allowed || (action !== 'document.search' && record.status === 'closed')) {
     const rule = decision.allowed ? 'record-closed' : decision.rule;
     await recordAudit(services, ctx, { action: audited, outcome: 'denied', rule, ins });
