@@ -29,6 +29,7 @@ export class HostChild {
   static async start(options: HostChildOptions): Promise<HostChild> {
     const args = [
       ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []),
+      '--expose-gc',
       '--import',
       'tsx',
       path.join(HERE, 'host-process.ts'),
@@ -75,6 +76,21 @@ export class HostChild {
 
   memory(): { rss: number; peak: number } | undefined {
     return memoryOf(this.pid);
+  }
+
+  /** V8's view of the host's memory, before and after a full GC (bytes), or undefined if it does not answer. */
+  async heap(): Promise<{ before: NodeJS.MemoryUsage; after: NodeJS.MemoryUsage; rssAfterGc: number } | undefined> {
+    const seen = this.lines.length;
+    this.child.kill('SIGUSR2');
+    for (let i = 0; i < 50; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const line = this.lines.slice(seen).map((l) => /^BENCH_HOST_MEMORY (.*)$/.exec(l)?.[1]).find((v) => v !== undefined);
+      if (line) {
+        const parsed = JSON.parse(line) as { before: NodeJS.MemoryUsage; after: NodeJS.MemoryUsage };
+        return { ...parsed, rssAfterGc: memoryOf(this.pid)?.rss ?? 0 };
+      }
+    }
+    return undefined;
   }
 
   /** Stops the host (SIGTERM: it closes cleanly); returns its audit writer's counters if it printed them. */

@@ -20,5 +20,13 @@ const stop = async (): Promise<void> => {
   await host.close();
   process.exit(0);
 };
+// SIGUSR2: the memory as V8 sees it, before and after a full garbage collection (node --expose-gc),
+// to tell live memory from garbage not yet collected.
+process.on('SIGUSR2', () => {
+  const before = process.memoryUsage();
+  (globalThis as { gc?: () => void }).gc?.();
+  const after = process.memoryUsage();
+  process.stdout.write(`BENCH_HOST_MEMORY ${JSON.stringify({ before, after })}\n`);
+});
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());

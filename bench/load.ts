@@ -1,4 +1,4 @@
-import { cpuShare, cpuSnapshot, memoryOf, round1, type CpuShare } from './proc.js';
+import { cpuShare, cpuSnapshot, memoryOf, PostgresCpu, round1, type CpuShare } from './proc.js';
 
 /**
  * A closed-loop load generator: `concurrency` workers each send one request, wait for its answer,
@@ -48,15 +48,18 @@ export async function runLoad(operation: Operation, options: LoadOptions): Promi
   let errors = 0;
   let firstError: string | undefined;
   let cpuFrom: ReturnType<typeof cpuSnapshot> | undefined;
+  let postgres: PostgresCpu | undefined;
   let rssMax = 0;
   const sampleRss = (): void => {
+    postgres?.sample();
     if (options.hostPid === undefined) return;
     const memory = memoryOf(options.hostPid);
     if (memory) rssMax = Math.max(rssMax, memory.rss);
   };
   const sampler = setInterval(sampleRss, 250);
   const windowTimer = setTimeout(() => {
-    cpuFrom = cpuSnapshot(options.hostPid);
+    postgres = new PostgresCpu();
+    cpuFrom = cpuSnapshot(options.hostPid, postgres);
   }, options.warmupMs);
 
   const worker = async (index: number): Promise<void> => {
@@ -86,7 +89,7 @@ export async function runLoad(operation: Operation, options: LoadOptions): Promi
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, (_, i) => worker(i)));
-  const cpuTo = cpuSnapshot(options.hostPid);
+  const cpuTo = cpuSnapshot(options.hostPid, postgres);
   clearInterval(sampler);
   clearTimeout(windowTimer);
   sampleRss();
@@ -95,7 +98,7 @@ export async function runLoad(operation: Operation, options: LoadOptions): Promi
   const quantile = (q: number): number => (count === 0 ? NaN : sorted[Math.min(count - 1, Math.floor(q * count))]!);
   let sum = 0;
   for (const value of sorted) sum += value;
-  const cpu = cpuShare(cpuFrom ?? cpuSnapshot(options.hostPid), cpuTo);
+  const cpu = cpuShare(cpuFrom ?? cpuSnapshot(options.hostPid, postgres), cpuTo);
   const throughput = count / (options.durationMs / 1000);
   const perRequest = (pct: number): number => (throughput === 0 ? NaN : round2((pct * 10) / throughput));
   return {

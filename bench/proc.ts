@@ -48,11 +48,11 @@ export function scopePostgres(backendPid: number, database: string): void {
   }
 }
 
-/** CPU seconds of the bench's PostgreSQL processes (see scopePostgres; else every `postgres` process). */
-export function postgresCpuSeconds(): number {
-  let total = 0;
+/** The bench's PostgreSQL processes now (see scopePostgres; else every `postgres` process): pid and CPU seconds. */
+function postgresProcesses(): Map<number, number> {
+  const found = new Map<number, number>();
   const scope = postgresScope;
-  if (scope) total += cpuSecondsOf(scope.postmaster);
+  if (scope) found.set(scope.postmaster, cpuSecondsOf(scope.postmaster));
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -64,12 +64,40 @@ export function postgresCpuSeconds(): number {
         const isBackend = /\(\d+\)|\[local\]/.test(title);
         if (isBackend && !title.includes(` ${scope.database} `)) continue;
       }
-      total += cpuSecondsOf(Number(entry));
+      found.set(Number(entry), cpuSecondsOf(Number(entry)));
     } catch {
       // the process ended meanwhile
     }
   }
-  return total;
+  return found;
+}
+
+/**
+ * CPU of PostgreSQL processes over a window, robust to backends that end during it (a pool closing
+ * an idle connection): each process's last value seen is kept, so sample() now and then.
+ */
+export class PostgresCpu {
+  readonly #start = new Map<number, number>();
+  readonly #last = new Map<number, number>();
+
+  constructor() {
+    for (const [pid, cpu] of postgresProcesses()) {
+      this.#start.set(pid, cpu);
+      this.#last.set(pid, cpu);
+    }
+  }
+
+  sample(): void {
+    for (const [pid, cpu] of postgresProcesses()) this.#last.set(pid, cpu);
+  }
+
+  /** CPU seconds used since construction (processes started since count from zero). */
+  seconds(): number {
+    this.sample();
+    let total = 0;
+    for (const [pid, cpu] of this.#last) total += Math.max(0, cpu - (this.#start.get(pid) ?? 0));
+    return total;
+  }
 }
 
 /** Waits (at most `maxMs`) until the machine is nearly idle: other people's work skews a bench. Returns the last busy share, in cores. */
@@ -105,14 +133,15 @@ export interface CpuSnapshot {
   readonly machineTotal: number;
 }
 
-export function cpuSnapshot(hostPid: number | undefined): CpuSnapshot {
+/** `postgres`: the window's PostgreSQL tracker (0 at its start). */
+export function cpuSnapshot(hostPid: number | undefined, postgres?: PostgresCpu): CpuSnapshot {
   const own = process.cpuUsage();
   const machine = machineCpuSeconds();
   return {
     at: performance.now(),
     generator: (own.user + own.system) / 1e6,
     host: hostPid === undefined ? 0 : cpuSecondsOf(hostPid),
-    postgres: postgresCpuSeconds(),
+    postgres: postgres ? postgres.seconds() : 0,
     machineBusy: machine.busy,
     machineTotal: machine.total,
   };

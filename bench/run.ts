@@ -146,7 +146,15 @@ async function httpScenario(
   auditOff: boolean,
   software: () => Promise<BenchSoftware>,
   profileDir: string | undefined,
-): Promise<{ results: Partial<Record<PhaseName, MedianResult>>; rssMax: number; rssPeak: number; rssAfter: Record<string, number>; audit?: Record<string, number>; signing: Record<string, number> }> {
+): Promise<{
+  results: Partial<Record<PhaseName, MedianResult>>;
+  rssMax: number;
+  rssPeak: number;
+  rssAfter: Record<string, number>;
+  audit?: Record<string, number>;
+  heap?: { before: NodeJS.MemoryUsage; after: NodeJS.MemoryUsage; rssAfterGc: number };
+  signing: Record<string, number>;
+}> {
   const child = await HostChild.start({ home: options.home, databaseUrl: options.databaseUrl, auditOff, ...(profileDir ? { cpuProfileDir: profileDir } : {}), log });
   log(`host: pid ${child.pid}, port ${child.port}, audit ${auditOff ? 'OFF' : 'on'}, RSS at start ${mb(child.memory()?.rss)}`);
   const http: HttpBench = connectHttp(await software(), child.port, options.concurrency);
@@ -182,11 +190,18 @@ async function httpScenario(
     await http.close();
   }
   const rssPeak = child.memory()?.peak ?? 0;
+  const heap = await child.heap();
+  if (heap) {
+    log(
+      `  host memory at the end: RSS ${mb(heap.before.rss)}, V8 heap used ${mb(heap.before.heapUsed)} of ${mb(heap.before.heapTotal)}, external ${mb(heap.before.external)}, array buffers ${mb(heap.before.arrayBuffers)}; ` +
+        `after a full GC: heap used ${mb(heap.after.heapUsed)} of ${mb(heap.after.heapTotal)}, RSS ${mb(heap.rssAfterGc)}`,
+    );
+  }
   const audit = await child.stop();
   if (audit) log(`  host audit writer: ${JSON.stringify(audit)}`);
   const results: Partial<Record<PhaseName, MedianResult>> = {};
   for (const phase of PHASES) if (runs[phase].length > 0) results[phase] = medianOf(runs[phase]);
-  return { results, rssMax, rssPeak, rssAfter, ...(audit ? { audit } : {}), signing };
+  return { results, rssMax, rssPeak, rssAfter, ...(audit ? { audit } : {}), ...(heap ? { heap } : {}), signing };
 }
 
 /** The database-only ceilings: the same statements from a minimal client, concurrency workers, one connection each. */
@@ -267,7 +282,7 @@ async function main(): Promise<void> {
     scenarios.push({ name: 'http-audit-on', results: on.results });
     rss.auditOnMax = on.rssMax;
     rss.auditOnPeak = on.rssPeak;
-    extra.httpAuditOn = { rssAfter: on.rssAfter, auditWriter: on.audit, signingMsPerAssertion: on.signing };
+    extra.httpAuditOn = { rssAfter: on.rssAfter, hostHeap: on.heap, auditWriter: on.audit, signingMsPerAssertion: on.signing };
     if (profileDir) {
       const file = mainProfile(profileDir);
       if (file) {
@@ -291,7 +306,7 @@ async function main(): Promise<void> {
     Object.assign(results.httpAuditOff, off.results);
     rss.auditOffMax = off.rssMax;
     rss.auditOffPeak = off.rssPeak;
-    extra.httpAuditOff = { rssAfter: off.rssAfter, auditWriter: off.audit };
+    extra.httpAuditOff = { rssAfter: off.rssAfter, hostHeap: off.heap, auditWriter: off.audit };
   }
   if (options.only.has('pglite')) {
     log('\nPGlite, DB-only ceilings for reference');
