@@ -41,6 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HostConfig {
   const port = Number(env.DMP_PORT ?? 8443);
   const host = env.DMP_HOST ?? '127.0.0.1';
   const keysDir = path.join(home, 'keys');
+  // The home stays traversable: the embedded PostgreSQL runs as the `postgres` user and keeps its
+  // cluster in home/pg. Only the keys folder is private.
+  mkdirSync(home, { recursive: true, mode: 0o755 });
   mkdirSync(keysDir, { recursive: true, mode: 0o700 });
   const masterKeyFile = path.join(keysDir, 'master.key');
   let masterKeyBase64 = env.DMP_MASTER_KEY;

@@ -105,6 +105,16 @@ describe('the patient portal, through the real host', () => {
     expect(refused.rowCount).toBeGreaterThan(0);
   });
 
+  it('refuses another patient’s document id under one’s own record, and audits the refusal', async () => {
+    const s = signedIn;
+    const leaDoc = await t.host.database.pool.query<{ id: string }>('SELECT id FROM document WHERE ins = $1 LIMIT 1', [lea.ins]);
+    const id = leaDoc.rows[0]!.id;
+    expect((await s.call('GET', `/api/records/${mother.ins}/documents/${id}/view`)).status).toBe(404);
+    expect((await s.call('GET', `/api/records/${mother.ins}/documents/${id}/content`)).status).toBe(404);
+    const refusal = await t.host.database.pool.query("SELECT rule FROM audit_entry WHERE partition = $1 AND document_id = $2 AND outcome = 'denied'", [lea.ins, id]);
+    expect(refusal.rows.map((r) => r.rule)).toContain('not-own-record');
+  });
+
   it('needs the CSRF token on every change', async () => {
     const s = signedIn;
     const token = s.csrf;

@@ -9,6 +9,7 @@ import { createRecordFromCarteVitale } from '../identity/create-record.js';
 import { changeRecord, type RecordChange } from '../identity/manage-record.js';
 import { readHistory } from '../records/read-history.js';
 import { updateDocument } from '../records/update-document.js';
+import { issueActivationCode } from '../portal/auth/index.js';
 import { withHost } from './context.js';
 import { CliError, type Output } from './output.js';
 import { startCommand } from './start.js';
@@ -180,6 +181,27 @@ export const COMMANDS: readonly Command[] = [
   recordChange('accept-emergency', 'accept-emergency-access', 'withdraw the opposition to emergency access: --ins', false),
   recordChange('close', 'close', 'close the record (kept, no new access): --ins', false),
   recordChange('reopen', 'reopen', 'reopen a closed record: --ins', false),
+  {
+    name: 'record activation-code',
+    summary: 'issue the code a patient needs to open their portal account: --ins --channel letter|sms|email [--destination PHONE|EMAIL]',
+    options: { ins: { type: 'string' }, channel: { type: 'string' }, destination: { type: 'string' } },
+    async run(values, out) {
+      const ins = need(values, 'ins');
+      const channel = need(values, 'channel');
+      if (channel !== 'letter' && channel !== 'sms' && channel !== 'email') throw new CliError('--channel is letter, sms or email');
+      const destination = optional(values, 'destination');
+      if (channel !== 'letter' && !destination) throw new CliError(`--destination is required for ${channel}`);
+      const issued = await withHost((host) =>
+        issueActivationCode(host.services, ins, channel, {
+          ...(destination ? { destination } : {}),
+          portalBaseUrl: host.config.portalBaseUrl,
+          actor: { kind: 'administrator', id: String(host.admin.actor.kind === 'administrator' ? host.admin.actor.operatorId : 'cli') },
+          requestId: host.admin.requestId,
+        }),
+      );
+      out.result(issued, () => (issued.letter ? issued.letter : `activation code sent by ${channel} to ${issued.maskedDestination ?? ''}`));
+    },
+  },
   documentVisibility('mask'),
   documentVisibility('unmask'),
   {
