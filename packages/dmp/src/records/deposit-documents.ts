@@ -8,6 +8,7 @@ import type { HostServices, RequestContext } from '../context.js';
 import { FhirError } from '../fhir/fhir-error.js';
 import { sealContent } from './content-crypto.js';
 import type { DocumentMetadata } from './document-metadata.js';
+import { canonicalCodings } from './document-presenter.js';
 import { loadRecord, type StoredRecord } from './record-repository.js';
 import { recordAudit, auditInTransaction, type AuditFacts } from './audit-trail.js';
 
@@ -231,9 +232,10 @@ async function supersede(client: pg.PoolClient, ins: string, reference: string):
   return { id: old.id, visibility: old.visibility };
 }
 
-/** The DocumentReference as stored: inline data removed (the content lives encrypted apart). */
+/** The DocumentReference as stored: inline data removed (the content lives encrypted apart), French code systems as the ANS URLs. */
 function storedResource(resource: Record<string, unknown>): Record<string, unknown> {
   const copy = structuredClone(resource);
+  canonicalCodings(copy);
   const contents = Array.isArray(copy.content) ? copy.content : [];
   for (const content of contents) {
     const attachment = (content as { attachment?: Record<string, unknown> }).attachment;

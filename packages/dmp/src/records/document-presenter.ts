@@ -34,8 +34,9 @@ const CLASS_SYSTEM = 'https://mos.esante.gouv.fr/NOS/TRE_A03-ClasseDocument/FHIR
  * id, status, security labels, archive flag, and `attachment.url` pointing at the ITI-68 retrieve URL.
  */
 export function presentDocumentReference(row: DocumentRow, fhirBase: string): Record<string, unknown> {
-  const resource = structuredClone(row.resource);
-  canonicalCodings(resource);
+  // The row was just read from the database: its resource is ours to shape, without a copy.
+  // (Codings were put in canonical form when the document was deposited.)
+  const resource = row.resource;
   resource.id = row.id;
   resource.meta = { ...(typeof resource.meta === 'object' && resource.meta ? resource.meta : {}), versionId: String(row.version), lastUpdated: row.deposited_at.toISOString() };
   resource.status = row.status;

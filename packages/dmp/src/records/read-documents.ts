@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { checkAssertedPatient } from './asserted-patient.js';
 import { decide, searchScope } from '../access/index.js';
 import type { HostServices, RequestContext } from '../context.js';
@@ -38,11 +39,11 @@ export async function findDocuments(
   }
   const where = documentSearchWhere(filters, scope);
   const values = [...where.values, page.count + 1, page.offset];
-  const result = await services.pool.query<ScopedRow>({
-    text: `SELECT ${DOCUMENT_COLUMNS} FROM document d WHERE ${where.text}
-           ORDER BY d.document_date DESC NULLS LAST, d.id LIMIT $${values.length - 1} OFFSET $${values.length}`,
-    values,
-  });
+  const text = `SELECT ${DOCUMENT_COLUMNS} FROM document d WHERE ${where.text}
+           ORDER BY d.document_date DESC NULLS LAST, d.id LIMIT $${values.length - 1} OFFSET $${values.length}`;
+  // Named by its text: each connection parses and plans a search shape once (the filters a client
+  // combines are few), then only binds values.
+  const result = await services.pool.query<ScopedRow>({ name: `search-${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, values });
   const rows = result.rows.slice(0, page.count);
   await recordAudit(services, ctx, {
     action: 'document.search',
@@ -55,10 +56,23 @@ export async function findDocuments(
   return { rows, hasMore: result.rows.length > page.count };
 }
 
-/** Loads one document row by id (any patient), without deciding: callers decide next. */
-async function loadDocument(services: HostServices, id: string): Promise<ScopedRow | undefined> {
+type SealedColumns = { wrapped_key: Buffer; iv: Buffer; tag: Buffer; ciphertext: Buffer };
+
+/**
+ * Loads one document row by id (any patient), without deciding: callers decide next. With
+ * `withContent`, its sealed content comes in the same round trip (still encrypted: it is opened
+ * only once the access is decided). Text format: pg turns the hex into Buffers natively; its binary
+ * result mode decodes raw fields as UTF-8 first, which corrupts bytea.
+ */
+async function loadDocument(services: HostServices, id: string, withContent = false): Promise<(ScopedRow & Partial<SealedColumns>) | undefined> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
-  const result = await services.pool.query<ScopedRow>({ name: 'document-by-id', text: `SELECT ${DOCUMENT_COLUMNS} FROM document d WHERE d.id = $1`, values: [id] });
+  const result = withContent
+    ? await services.pool.query<ScopedRow & SealedColumns>({
+        name: 'document-with-content-by-id',
+        text: `SELECT ${DOCUMENT_COLUMNS}, c.wrapped_key, c.iv, c.tag, c.ciphertext FROM document d JOIN document_content c ON c.document_id = d.id WHERE d.id = $1`,
+        values: [id],
+      })
+    : await services.pool.query<ScopedRow>({ name: 'document-by-id', text: `SELECT ${DOCUMENT_COLUMNS} FROM document d WHERE d.id = $1`, values: [id] });
   return result.rows[0];
 }
 
@@ -73,7 +87,7 @@ export async function readDocument(
   id: string,
   withContent: boolean,
 ): Promise<{ row: DocumentRow; content?: Buffer }> {
-  const row = await loadDocument(services, id);
+  const row = await loadDocument(services, id, withContent);
   if (!row) throw FhirError.of(404, 'not-found', `no document ${id}`);
   checkAssertedPatient(ctx, row.ins);
   const record = await requireRecord(services, row.ins);
@@ -89,16 +103,9 @@ export async function readDocument(
   }
   let content: Buffer | undefined;
   if (withContent) {
-    // Text format: pg turns the hex into Buffers natively. Its binary result mode is no faster
-    // here: it decodes raw fields as UTF-8 before handing them over, which corrupts bytea.
-    const sealed = await services.pool.query<{ wrapped_key: Buffer; iv: Buffer; tag: Buffer; ciphertext: Buffer }>({
-      name: 'document-content',
-      text: 'SELECT wrapped_key, iv, tag, ciphertext FROM document_content WHERE document_id = $1',
-      values: [row.id],
-    });
-    const found = sealed.rows[0];
-    if (!found) throw FhirError.of(500, 'exception', 'document content missing');
-    content = openContent({ wrappedKey: found.wrapped_key, iv: found.iv, tag: found.tag, ciphertext: found.ciphertext }, services.masterKey, row.id);
+    if (!row.wrapped_key || !row.iv || !row.tag || !row.ciphertext) throw FhirError.of(500, 'exception', 'document content missing');
+    content = openContent({ wrappedKey: row.wrapped_key, iv: row.iv, tag: row.tag, ciphertext: row.ciphertext }, services.masterKey, row.id);
+    delete row.ciphertext;
   }
   await recordAudit(services, ctx, { ...facts, outcome: 'allowed', rule: decision.rule });
   void services.notifier?.accessed(ctx, row.ins, decision.rule, ctx.requestId);
