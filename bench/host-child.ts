@@ -39,6 +39,8 @@ export class HostChild {
       DMP_HOME: options.home,
       DATABASE_URL: options.databaseUrl,
       DMP_PORT: '0',
+      DMP_PORTAL_PORT: '0',
+      DMP_DEMO_SMTP_PORT: '0',
       DMP_HOST: '127.0.0.1',
       NODE_ENV: 'production',
     };
