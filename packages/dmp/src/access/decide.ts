@@ -279,7 +279,7 @@ function decideCreate(actor: Actor, record: RecordAccessState | undefined): Deci
 export function decide(actor: Actor, action: Action, record: RecordAccessState | undefined, context: AccessContext): Decision {
   const forbidden = forbiddenActor(actor);
   if (forbidden) return deny(forbidden.rule, forbidden.reason);
-  // TD0.2: any authenticated, non-forbidden actor learns whether a record exists and their own rights.
+  // TD0.2: every authenticated, non-forbidden actor learns whether a record exists and their own rights.
   if (action === 'record.status') return allow(RULE.recordStatus);
   if (action === 'record.create') return decideCreate(actor, record);
   if (!record) return deny(RULE.recordNotFound, 'no such record');

@@ -178,7 +178,7 @@ function refuseUnknown(query: Query, known: readonly string[], issues: IssueColl
 }
 
 /**
- * A token `system|value` or `value` whose system must be one of `systems` (none: any system).
+ * A token `system|value` or `value` whose system must be one of `systems` (none: whatever the system).
  * A token of another system matches nothing (`null`); a token list (`a,b`) is refused.
  */
 function token(value: string | undefined, name: string, systems: readonly string[], issues: IssueCollector): string | null | undefined {
