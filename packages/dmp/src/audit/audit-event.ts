@@ -1,3 +1,4 @@
+import { ACCESS_MODES, isAccessMode } from '@dmp/core';
 import { SYSTEM_PARTITION, type AuditActor, type AuditEntry, type AuditStructure } from './audit-entry.js';
 
 /**
@@ -74,12 +75,6 @@ const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
 const SOURCE_TYPE = 'http://terminology.hl7.org/CodeSystem/security-source-type';
 const ROLE_CLASS = 'http://terminology.hl7.org/CodeSystem/v3-RoleClass';
 
-/** TRE_R248 displays (ans/dmp-terminology.json). */
-const ACCESS_MODES: Readonly<Record<string, string>> = {
-  normal: 'Accès normal',
-  bris_de_glace: 'Accès en bris de glace',
-  centre_15: 'Accès par un centre de régulation médicale',
-};
 
 /** Each action's FHIR AuditEvent action code and, where one matches, its REST interaction. */
 const ACTIONS: Readonly<Record<string, { action: 'C' | 'R' | 'U' | 'D' | 'E'; interaction?: string }>> = {
@@ -88,6 +83,9 @@ const ACTIONS: Readonly<Record<string, { action: 'C' | 'R' | 'U' | 'D' | 'E'; in
   'record.manage': { action: 'U' },
   'document.search': { action: 'E', interaction: 'search-type' },
   'document.read': { action: 'R', interaction: 'read' },
+  'document.retrieve': { action: 'R', interaction: 'read' },
+  'list.search': { action: 'E', interaction: 'search-type' },
+  'entry.read': { action: 'R' },
   'document.deposit': { action: 'C', interaction: 'create' },
   'document.mask': { action: 'U', interaction: 'patch' },
   'document.unmask': { action: 'U', interaction: 'patch' },
@@ -112,7 +110,8 @@ export function auditEventId(entry: Pick<AuditEntry, 'partition' | 'seq'>): stri
 /** Presents one audit entry as a FHIR R4 AuditEvent (ITI-81). */
 export function auditEventFromEntry(entry: AuditEntry, options: AuditEventOptions = {}): AuditEventResource {
   const observer = options.observer ?? 'DMP';
-  const mapped = ACTIONS[entry.action];
+  // the patient's decisions (`record.authorise`, `record.block`, ...) are updates of the record
+  const mapped = ACTIONS[entry.action] ?? (entry.action.startsWith('record.') ? ACTIONS['record.manage'] : undefined);
   const forPatient = entry.partition !== SYSTEM_PARTITION;
   const entities: AuditEventEntity[] = [];
   if (forPatient) {
@@ -151,7 +150,7 @@ export function auditEventFromEntry(entry: AuditEntry, options: AuditEventOption
     outcomeDesc: entry.rule,
     ...(entry.mode === null
       ? {}
-      : { purposeOfEvent: [{ coding: [{ system: TRE_R248, code: entry.mode, ...displayOf(ACCESS_MODES[entry.mode]) }] }] }),
+      : { purposeOfEvent: [{ coding: [{ system: TRE_R248, code: entry.mode, ...displayOf(isAccessMode(entry.mode) ? ACCESS_MODES[entry.mode] : undefined) }] }] }),
     agent: agentsOf(entry.actor),
     source: {
       site: observer,

@@ -127,6 +127,7 @@ export function outboxNotifier(options: NotifierOptions): Notifier {
           }
         }
         if (!knownAccess.has(pair)) {
+          if (knownAccess.size >= 100_000) knownAccess.clear(); // a cache: forgetting only costs one lookup
           const before = await pool.query(
             `SELECT 1 FROM audit_entry WHERE partition = $1 AND actor->>'id' = $2 AND outcome = 'allowed'
                AND action IN ('document.search', 'document.read', 'document.retrieve') AND request_id IS DISTINCT FROM $3 LIMIT 1`,

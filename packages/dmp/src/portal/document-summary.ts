@@ -2,18 +2,10 @@ import { typeLabel } from '@dmp/core';
 import { list, text } from '../fhir/json-access.js';
 import type { DocumentRow } from '../records/document-presenter.js';
 import type { DocumentSummary } from './api-contract.js';
+import { PROFESSIONS } from './history-sentences.js';
 import { partOf } from './record-parts.js';
 
 type Row = DocumentRow & { type_code: string; class_code: string };
-
-const PROFESSION_LABELS: Readonly<Record<string, string>> = {
-  '10': 'médecin',
-  '21': 'pharmacien',
-  '40': 'chirurgien-dentiste',
-  '50': 'sage-femme',
-  '60': 'infirmier',
-  '70': 'masseur-kinésithérapeute',
-};
 
 /** The author as the portal names them, from the DocumentReference's contained resources. */
 export function authorOf(resource: Record<string, unknown>): DocumentSummary['author'] {
@@ -30,7 +22,7 @@ export function authorOf(resource: Record<string, unknown>): DocumentSummary['au
     .find((c): c is string => Boolean(c));
   const display = `${given} ${family.charAt(0)}${family.slice(1).toLowerCase()}`.trim();
   const structure = text(organization, 'name');
-  const profession = professionCode ? PROFESSION_LABELS[professionCode] : undefined;
+  const profession = professionCode ? PROFESSIONS[professionCode]?.fr : undefined;
   return {
     name: display || 'Auteur non renseigné',
     ...(profession ? { profession } : {}),

@@ -6,7 +6,8 @@ import type { HistoryEvent, Language } from './api-contract.js';
  * Félicité, opened your compte rendu d'accouchement on 12 March at 14:05"), in French or English,
  * dates and times in Europe/Paris.
  */
-const PROFESSIONS: Readonly<Record<string, { fr: string; en: string }>> = {
+/** Labels of the TRE_G15 professions the portal names (others are named without a profession). */
+export const PROFESSIONS: Readonly<Record<string, { fr: string; en: string }>> = {
   '10': { fr: 'médecin', en: 'doctor' },
   '21': { fr: 'pharmacien', en: 'pharmacist' },
   '40': { fr: 'chirurgien-dentiste', en: 'dentist' },
@@ -41,6 +42,7 @@ const ACTIONS: Readonly<Record<string, Phrase>> = {
   'record.close': { fr: () => 'a fermé votre dossier', en: () => 'closed your record', kind: 'consent' },
   'record.reopen': { fr: () => 'a rouvert votre dossier', en: () => 'reopened your record', kind: 'consent' },
   'history.read': { fr: () => 'a consulté l’historique des accès', en: () => 'read the access history', kind: 'other' },
+  'record.settings': { fr: () => 'a consulté les autorisations d’accès au dossier', en: () => 'looked at who may access the record', kind: 'other' },
   'record.notification-preferences': { fr: () => 'a modifié les préférences de notification', en: () => 'changed the notification preferences', kind: 'consent' },
   'entry.read': { fr: () => 'a consulté les informations saisies par le patient', en: () => 'looked at the information the patient recorded', kind: 'read' },
   'entry.create': { fr: () => 'a ajouté une information (antécédent, allergie, contact ou directive)', en: () => 'added an entry (history, allergy, contact or directive)', kind: 'change' },

@@ -24,6 +24,7 @@ export async function accessSettings(ctx: RequestContext, services: HostServices
     await recordAudit(services, ctx, { action: 'record.settings', outcome: 'denied', rule: decision.rule, ins });
     throw FhirError.of(403, 'forbidden', decision.reason);
   }
+  await recordAudit(services, ctx, { action: 'record.settings', outcome: 'allowed', rule: decision.rule, ins });
   const named = async (ids: Iterable<string>) => Promise.all([...ids].map(async (id) => (await lookup(id)) ?? unknownProfessional(id)));
   const medecinTraitant = record.medecinTraitant ? ((await lookup(record.medecinTraitant)) ?? unknownProfessional(record.medecinTraitant)) : undefined;
   return {
@@ -64,16 +65,18 @@ export async function patientHistory(ctx: RequestContext, services: HostServices
   const scope = searchScope(ctx.actor, record, { mode: ctx.mode });
   const titles = new Map<string, string>();
   const known = new Set<string>();
-  if (scope.kind === 'documents') {
-    const where = documentSearchWhere({ ins, statuses: ['current', 'superseded', 'entered-in-error'], includeArchived: true, date: [], period: [] }, scope);
-    const visible = await services.pool.query<{ id: string; title: string | null; type_code: string }>(
-      `SELECT d.id, d.resource->'content'->0->'attachment'->>'title' AS title, d.type_code FROM document d WHERE ${where.text}`,
-      where.values,
-    );
-    for (const row of visible.rows) titles.set(row.id, row.title ?? row.type_code);
+  const where =
+    scope.kind === 'documents'
+      ? documentSearchWhere({ ins, statuses: ['current', 'superseded', 'entered-in-error'], includeArchived: true, date: [], period: [] }, scope)
+      : { text: 'false', values: [ins] };
+  const documents = await services.pool.query<{ id: string; title: string | null; type_code: string; visible: boolean }>(
+    `SELECT d.id, d.resource->'content'->0->'attachment'->>'title' AS title, d.type_code, (${where.text}) AS visible FROM document d WHERE d.ins = $1`,
+    where.values,
+  );
+  for (const row of documents.rows) {
+    known.add(row.id);
+    if (row.visible) titles.set(row.id, row.title ?? row.type_code);
   }
-  const all = await services.pool.query<{ id: string }>('SELECT id FROM document WHERE ins = $1', [ins]);
-  for (const row of all.rows) known.add(row.id);
 
   const events: HistoryEvent[] = [];
   let cursor = filters.cursor;

@@ -49,18 +49,15 @@ export interface DocumentFiltersInput {
 /** The documents list with the portal's filters (part, type, author, dates, words of the title). */
 export async function listDocuments(ctx: RequestContext, services: HostServices, ins: string, filters: DocumentFiltersInput): Promise<DocumentList> {
   const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-  const matches = (visibleDocuments(ctx, services, ins)).then((rows) =>
-    rows.map(documentSummary).filter(
-      (d) =>
-        (!filters.part || d.part === filters.part) &&
-        (!filters.type || d.typeCode === filters.type) &&
-        (!filters.author || fold(`${d.author.name} ${d.author.structure ?? ''}`).includes(fold(filters.author))) &&
-        (!filters.from || (d.date !== undefined && d.date >= filters.from)) &&
-        (!filters.to || (d.date !== undefined && d.date.slice(0, 10) <= filters.to)) &&
-        (!filters.q || fold(`${d.title} ${d.typeLabel}`).includes(fold(filters.q))),
-    ),
+  const all = (await visibleDocuments(ctx, services, ins)).map(documentSummary).filter(
+    (d) =>
+      (!filters.part || d.part === filters.part) &&
+      (!filters.type || d.typeCode === filters.type) &&
+      (!filters.author || fold(`${d.author.name} ${d.author.structure ?? ''}`).includes(fold(filters.author))) &&
+      (!filters.from || (d.date !== undefined && d.date >= filters.from)) &&
+      (!filters.to || (d.date !== undefined && d.date.slice(0, 10) <= filters.to)) &&
+      (!filters.q || fold(`${d.title} ${d.typeLabel}`).includes(fold(filters.q))),
   );
-  const all = await matches;
   return { total: all.length, documents: all.slice(filters.offset, filters.offset + filters.count) };
 }
 

@@ -6,6 +6,7 @@ import { FhirError } from '../fhir/fhir-error.js';
 import { recordAudit } from './audit-trail.js';
 import { documentSearchWhere } from './document-search.js';
 import { requireRecord } from './read-documents.js';
+import type { StoredRecord } from './record-repository.js';
 
 /**
  * The access history of a record (IHE ITI-81), newest first, for those who may read it (the
@@ -24,7 +25,7 @@ export async function readHistory(
     await recordAudit(services, ctx, { action: 'history.read', outcome: 'denied', rule: decision.rule, ins, details: { reason: decision.reason } });
     throw FhirError.of(403, 'forbidden', `refused: ${decision.reason}`);
   }
-  const hidden = await hiddenDocuments(ctx, services, ins);
+  const hidden = await hiddenDocuments(ctx, services, record);
   const result = await queryHistory(services.pool, { partition: ins, limit: page.count, ...(page.cursor ? { cursor: page.cursor } : {}) });
   await recordAudit(services, ctx, { action: 'history.read', outcome: 'allowed', rule: decision.rule, ins });
   const visible = result.entries.filter((entry) => !entry.documentId || !hidden.has(entry.documentId));
@@ -32,8 +33,8 @@ export async function readHistory(
 }
 
 /** Ids of the record's documents the reader may not see (by the same scope as searches). */
-async function hiddenDocuments(ctx: RequestContext, services: HostServices, ins: string): Promise<Set<string>> {
-  const record = await requireRecord(services, ins);
+async function hiddenDocuments(ctx: RequestContext, services: HostServices, record: StoredRecord): Promise<Set<string>> {
+  const ins = record.ins;
   // An administrator reads the history on the patient's behalf, so sees what the patient sees.
   const reader = ctx.actor.kind === 'administrator' ? { kind: 'patient' as const, ins } : ctx.actor;
   const scope = searchScope(reader, record, { mode: ctx.mode });
