@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'var/**', '**/dist/**', 'packages/core/src/terminology/generated/**'] },
+  { ignores: ['**/node_modules/**', 'var/**', 'scratch/**', 'packages/portal/dist/**', '**/dist/**', 'packages/core/src/terminology/generated/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
