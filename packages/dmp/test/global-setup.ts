@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../src/db/embedded-postgres.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from '@dmp/postgres';
 
 /**
  * Starts one embedded PostgreSQL for the integration suite, unless TEST_DATABASE_URL names an

@@ -1,70 +1,16 @@
-import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.js';
-import { migrate } from './migrate.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase as openSystemDatabase, type Database, type DatabaseOptions } from '@dmp/postgres';
 
-/** The DMP host's database: a pg pool, and the embedded server when the application started one. */
-export interface Database {
-  readonly pool: pg.Pool;
-  readonly url: string;
-  readonly embedded?: EmbeddedServer;
-  close(): Promise<void>;
-}
+export { inTransaction, type Database } from '@dmp/postgres';
 
-export interface DatabaseOptions {
-  /** An external PostgreSQL (`postgres://...`); when absent an embedded server is started. */
-  readonly url?: string;
-  /** For the embedded server: where its cluster lives. */
-  readonly embeddedDir: string;
-  readonly embeddedPort: number;
-  readonly database?: string;
-  readonly poolSize?: number;
-  readonly onLog?: (line: string) => void;
-  /** Stop an embedded server found already running when closing (the host does; CLI commands don't). */
-  readonly stopReusedServer?: boolean;
-}
+/** The DMP host's migrations. */
+export const DMP_MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /**
- * Opens the database (starting the embedded PostgreSQL unless `url` names a server) and applies
- * the migrations not yet applied.
+ * Opens the DMP host's database (starting the embedded PostgreSQL unless `url` names a server)
+ * and applies the host's migrations not yet applied.
  */
-export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const embedded = options.url
-    ? undefined
-    : await startEmbeddedPostgres({
-        dataDir: options.embeddedDir,
-        port: options.embeddedPort,
-        database: options.database ?? 'dmp',
-        ...(options.onLog ? { onLog: options.onLog } : {}),
-        ...(options.stopReusedServer ? { stopReused: true } : {}),
-      });
-  const url = options.url ?? embedded!.url;
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 16 });
-  // A connection the server drops (restart, admin kill) must not crash the process.
-  pool.on('error', (error) => options.onLog?.(`database pool: ${error.message}`));
-  await migrate(pool);
-  return {
-    pool,
-    url,
-    ...(embedded ? { embedded } : {}),
-    async close() {
-      await pool.end();
-      await embedded?.stop();
-    },
-  };
-}
-
-/** Runs `work` in a transaction on one connection; rolls back on any error. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+export function openDatabase(options: Omit<DatabaseOptions, 'migrationsDir'>): Promise<Database> {
+  return openSystemDatabase({ database: 'dmp', ...options, migrationsDir: DMP_MIGRATIONS });
 }
