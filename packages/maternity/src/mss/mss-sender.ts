@@ -65,16 +65,23 @@ const PERMANENT_CODES: Readonly<Record<string, MssFailure>> = {
   EPROTOCOL: 'protocol',
 };
 
+/** Node's codes for a certificate that fails verification (expired, self-signed, wrong name, unknown issuer...). */
+const TLS_VERIFICATION = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|^ERR_SSL_|^ERR_TLS_/;
+
 /** Sorts any error from nodemailer (or the socket under it) into an `MssSendError`. */
 export function classifySmtpFailure(error: unknown): MssSendError {
   if (error instanceof MssSendError) return error;
-  const fields = typeof error === 'object' && error !== null ? (error as { code?: unknown; responseCode?: unknown }) : {};
+  const fields = typeof error === 'object' && error !== null ? (error as { code?: unknown; responseCode?: unknown; originalCode?: unknown }) : {};
   const code = typeof fields.code === 'string' ? fields.code : undefined;
+  // nodemailer reports a refused certificate as a socket error; the TLS reason is in originalCode.
+  if (typeof fields.originalCode === 'string' && TLS_VERIFICATION.test(fields.originalCode)) {
+    return new MssSendError('tls', false, undefined, { cause: error });
+  }
   const responseCode = typeof fields.responseCode === 'number' ? fields.responseCode : undefined;
   const options = { cause: error };
 
   if (responseCode !== undefined && responseCode >= 400 && responseCode < 600) {
-    const failure = code === 'EAUTH' ? 'auth' : code === 'ETIMEDOUT' ? 'timeout' : code !== undefined && code in RETRYABLE_CODES ? 'connection' : 'rejected';
+    const failure = (code === undefined ? undefined : (RETRYABLE_CODES[code] ?? PERMANENT_CODES[code])) ?? 'rejected';
     const transient = responseCode < 500 || responseCode === 503;
     return new MssSendError(failure, transient, responseCode, options);
   }
