@@ -209,15 +209,38 @@ export async function renderPdf(spec: PdfSpec): Promise<Uint8Array> {
   doc.setCreationDate(spec.date);
   doc.setModificationDate(spec.date);
 
-  const writer = new Writer(doc, fonts);
-  for (const block of spec.blocks) writer.block(block);
-
-  const pages = doc.getPages();
-  pages.forEach((page, i) => {
-    const header = pdfSafe(spec.header, fonts.charset);
-    page.drawText(header, { x: PAGE.margin, y: PAGE.height - PAGE.margin + 10, size: SIZE.small, font: regular, color: GREY });
-    const footer = pdfSafe(`${spec.footer} — page ${i + 1} / ${pages.length}`, fonts.charset);
-    page.drawText(footer, { x: PAGE.margin, y: PAGE.margin - 20, size: SIZE.small, font: regular, color: GREY });
+  withFixedRandom(() => {
+    const writer = new Writer(doc, fonts);
+    for (const block of spec.blocks) writer.block(block);
+    const pages = doc.getPages();
+    pages.forEach((page, i) => {
+      const header = pdfSafe(spec.header, fonts.charset);
+      page.drawText(header, { x: PAGE.margin, y: PAGE.height - PAGE.margin + 10, size: SIZE.small, font: regular, color: GREY });
+      const footer = pdfSafe(`${spec.footer} — page ${i + 1} / ${pages.length}`, fonts.charset);
+      page.drawText(footer, { x: PAGE.margin, y: PAGE.margin - 20, size: SIZE.small, font: regular, color: GREY });
+    });
   });
   return doc.save({ useObjectStreams: false });
+}
+
+/**
+ * Runs synchronous drawing with `Math.random` replaced by a fixed-seed generator: pdf-lib names
+ * each page's font resources with a random suffix, which would make every rendering differ.
+ * Nothing else can run during a synchronous call, and the original is restored afterwards.
+ */
+function withFixedRandom(draw: () => void): void {
+  const original = Math.random;
+  let state = 0x2545f491;
+  Math.random = () => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  try {
+    draw();
+  } finally {
+    Math.random = original;
+  }
 }

@@ -239,3 +239,20 @@ export function header(n: string, time: string, author: Professional, encounter:
     ...extra,
   };
 }
+
+/** The four documents' inputs for the twins' stay. */
+export const TWINS = {
+  cra: { header: header('CRA-TWINS', '2024-03-12T10:15:00+01:00', MIDWIFE, { start: TWINS_DELIVERY.admission }), patient: TWINS_MOTHER, delivery: TWINS_DELIVERY },
+  snm: { header: header('SNM-TWINS', '2024-03-12T10:20:00+01:00', MIDWIFE, { start: TWINS_DELIVERY.admission }), patient: TWINS_MOTHER, delivery: TWINS_DELIVERY, generalPractitioner: GENERAL_PRACTITIONER },
+  cro: { header: header('CRO-TWINS', '2024-03-12T11:00:00+01:00', OBSTETRICIAN, { start: TWINS_DELIVERY.admission }), patient: TWINS_MOTHER, operation: TWINS_CAESAREAN, newborns: TWINS_DELIVERY.newborns },
+  ldl: { header: header('LDL-TWINS', '2024-03-16T10:30:00+01:00', OBSTETRICIAN, { start: TWINS_DISCHARGE.admission, end: TWINS_DISCHARGE.discharge }), patient: TWINS_MOTHER, discharge: TWINS_DISCHARGE },
+} as const;
+
+/** The inputs for the birth at home. */
+export const HOME = {
+  cra: { header: header('CRA-HOME', '2024-05-02T09:00:00+02:00', MIDWIFE, { start: HOME_DELIVERY.admission }), patient: HOME_MOTHER, delivery: HOME_DELIVERY },
+  snm: { header: header('SNM-HOME', '2024-05-02T09:05:00+02:00', MIDWIFE, { start: HOME_DELIVERY.admission }), patient: HOME_MOTHER, delivery: HOME_DELIVERY },
+} as const;
+
+/** Text that must come out of every document as text, never as markup. */
+export const HOSTILE = `<script>alert("x")</script> & 'quotes' "double" ]]> <!-- -->`;
