@@ -35,6 +35,8 @@ export interface StartMaternityOptions {
   readonly targets?: ConnectorTargets;
   /** The staff web UI, registered on the app. */
   readonly staffUi?: (app: FastifyInstance, ctx: MaternityContext) => Promise<void>;
+  /** The outbox's retry schedule (default 1 s doubling up to 5 minutes). */
+  readonly retry?: { readonly baseMs: number; readonly capMs: number };
   /** Start the outbox (default true). */
   readonly outbox?: boolean;
   readonly now?: () => Date;
@@ -75,7 +77,7 @@ export async function startMaternity(config: MaternityConfig, options: StartMate
         mss: new SmtpMssSender({ host: smtp.host, port: smtp.port, security: smtp.secure ? 'tls' : smtp.requireTls ? 'starttls' : 'none', ...(smtp.user && smtp.password ? { auth: { user: smtp.user, pass: smtp.password } } : {}) }),
       };
     })();
-  const outbox = new ConnectorOutbox(ctx, targets, { pollMs: config.outboxPollMs, ...(options.onLog ? { onLog: options.onLog } : {}) });
+  const outbox = new ConnectorOutbox(ctx, targets, { pollMs: config.outboxPollMs, ...(options.retry ? { retry: options.retry } : {}), ...(options.onLog ? { onLog: options.onLog } : {}) });
   const app = await buildMaternityApp({
     ctx,
     logger: options.logger ?? false,

@@ -39,7 +39,9 @@ export interface TestMaternity {
  * `targets` replaces the DMP and MSS (a real DMP host's client, or a recorder); the outbox only
  * runs when `outbox` is true.
  */
-export async function startTestMaternity(options: { targets?: ConnectorTargets; outbox?: boolean; listen?: boolean; env?: Record<string, string>; staffUi?: (app: FastifyInstance, ctx: MaternityContext) => Promise<void> } = {}): Promise<TestMaternity> {
+export async function startTestMaternity(
+  options: { targets?: ConnectorTargets; outbox?: boolean; listen?: boolean; retry?: { baseMs: number; capMs: number }; env?: Record<string, string>; staffUi?: (app: FastifyInstance, ctx: MaternityContext) => Promise<void> } = {},
+): Promise<TestMaternity> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'maternity-test-'));
   const database = await freshDatabaseUrl();
   const config = loadMaternityConfig({ MATERNITY_HOME: home, MATERNITY_DATABASE_URL: database.url, MATERNITY_PORT: '0', MATERNITY_OUTBOX_POLL_MS: '50', ...(options.env ?? {}) });
@@ -47,7 +49,7 @@ export async function startTestMaternity(options: { targets?: ConnectorTargets; 
     dmp: { deposit: () => Promise.resolve({ kind: 'retry', reason: 'no DMP in this test' }) },
     mss: { send: () => Promise.reject(new Error('no MSS in this test')) },
   };
-  const maternity = await startMaternity(config, { listen: options.listen ?? false, outbox: options.outbox ?? false, targets, ...(options.staffUi ? { staffUi: options.staffUi } : {}) });
+  const maternity = await startMaternity(config, { listen: options.listen ?? false, outbox: options.outbox ?? false, targets, ...(options.retry ? { retry: options.retry } : {}), ...(options.staffUi ? { staffUi: options.staffUi } : {}) });
   const seeded = await seedMaternityDemo(maternity.ctx);
   const staffRows = await maternity.ctx.pool.query<{ id: string; login: string }>('SELECT id, login FROM staff');
   const byLogin = new Map(staffRows.rows.map((r) => [r.login, r.id]));

@@ -23,9 +23,9 @@ interface OutboxRow {
   attempts: number;
 }
 
-/** Delay before the next attempt: 1 s, 2 s, 4 s... capped at 5 minutes. Nothing is ever dropped. */
-export function retryDelayMs(attempts: number): number {
-  return Math.min(300_000, 1000 * 2 ** Math.min(attempts, 12));
+/** Delay before the next attempt: 1 s, 2 s, 4 s... capped at 5 minutes (by default). Nothing is ever dropped. */
+export function retryDelayMs(attempts: number, retry: { baseMs: number; capMs: number } = { baseMs: 1000, capMs: 300_000 }): number {
+  return Math.min(retry.capMs, retry.baseMs * 2 ** Math.min(attempts, 20));
 }
 
 type Result = { kind: 'done'; dmpId?: string } | { kind: 'retry'; reason: string } | { kind: 'failed'; reason: string } | { kind: 'wait'; reason: string };
@@ -46,7 +46,7 @@ export class ConnectorOutbox {
   constructor(
     private readonly ctx: MaternityContext,
     private readonly targets: ConnectorTargets,
-    private readonly options: { pollMs: number; batch?: number; concurrency?: number; onLog?: (line: string) => void } = { pollMs: 1000 },
+    private readonly options: { pollMs: number; concurrency?: number; retry?: { baseMs: number; capMs: number }; onLog?: (line: string) => void } = { pollMs: 1000 },
   ) {}
 
   start(): void {
@@ -154,7 +154,7 @@ export class ConnectorOutbox {
       return;
     }
     const attempts = result.kind === 'wait' ? item.attempts : item.attempts + 1;
-    const next = new Date(now.getTime() + (result.kind === 'wait' ? 2000 : retryDelayMs(item.attempts)));
+    const next = new Date(now.getTime() + (result.kind === 'wait' ? Math.min(2000, this.options.retry?.capMs ?? 2000) : retryDelayMs(item.attempts, this.options.retry)));
     await client.query('UPDATE connector_outbox SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1', [item.id, attempts, next, result.reason]);
     if (item.kind === 'dmp_deposit') await client.query('UPDATE clinical_document SET dmp_detail = $2 WHERE id = $1', [item.document_id, result.reason]);
   }
