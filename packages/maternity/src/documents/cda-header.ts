@@ -102,6 +102,11 @@ export function insUsable(patient: PatientIdentity): boolean {
 }
 
 function recordTarget(patient: PatientIdentity): XmlElement {
+  if (patient.givenNames.length === 0) throw new RangeError('the patient has at least one given name');
+  if (insUsable(patient) && patient.birthplaceInsee === undefined) {
+    // The CI-SIS requires every INS trait with the INS: the birthplace (COG code) among them.
+    throw new RangeError('a qualified INS identity carries its birthplace (COG code of the INS traits)');
+  }
   return el(
     'recordTarget',
     {},
@@ -111,7 +116,7 @@ function recordTarget(patient: PatientIdentity): XmlElement {
       insUsable(patient) ? el('id', { root: patient.ins!.oid, extension: patient.ins!.value }) : undefined,
       ii(patient.localId),
       patient.address ? addr(patient.address) : undefined,
-      patient.telecoms?.map((t) => telecoms([t])),
+      patient.telecoms && patient.telecoms.length > 0 ? telecoms(patient.telecoms) : undefined,
       el(
         'patient',
         { classCode: 'PSN' },

@@ -78,6 +78,10 @@ describe('compte rendu d’accouchement (CRA)', () => {
     expect(pdfText(doc.pdf)).not.toContain('279035121518989');
   });
 
+  it('refuses a qualified INS whose traits lack the birthplace', async () => {
+    await expect(buildCraDocument({ ...TWINS.cra, patient: { ...TWINS.cra.patient, birthplaceInsee: undefined } })).rejects.toThrow(/birthplace/);
+  });
+
   it('replaces a report with version 2 of the same set', async () => {
     const first = await buildCraDocument(TWINS.cra);
     const header = { ...TWINS.cra.header, id: { ...TWINS.cra.header.id, extension: 'CRA-TWINS-v2' }, version: 2, replaces: TWINS.cra.header.id };

@@ -53,7 +53,7 @@ function pdfBlocks(d: Discharge): PdfBlock[] {
     { kind: 'heading', text: 'Traitements à la sortie' },
   ];
   const headers = ['Médicament', 'Posologie', 'Début', 'Fin', 'Commentaire'];
-  const widths = [2.2, 2.6, 0.9, 0.9, 1.4];
+  const widths = [2.1, 2.5, 1.05, 1.05, 1.3];
   blocks.push(d.treatmentsAtDischarge.length === 0 ? { kind: 'paragraph', text: 'Aucun traitement médicamenteux à la sortie.' } : { kind: 'table', headers, widths, rows: treatmentRows(d.treatmentsAtDischarge) });
   if (d.treatmentsStopped.length > 0) blocks.push({ kind: 'heading', text: 'Traitements arrêtés durant le séjour' }, { kind: 'table', headers, widths, rows: treatmentRows(d.treatmentsStopped) });
   blocks.push({ kind: 'heading', text: 'Suites à donner' });

@@ -33,7 +33,7 @@ export function newbornTable(newborns: readonly Newborn[]): PdfBlock {
   return {
     kind: 'table',
     headers: ['Rang', 'Identité provisoire', 'Sexe', 'Heure', 'Poids', 'Taille / PC', 'Apgar 1/5/10', 'État, orientation'],
-    widths: [0.6, 1.6, 0.9, 0.8, 0.9, 1.1, 1.1, 1.6],
+    widths: [0.62, 1.38, 0.8, 1.1, 0.8, 1.2, 1.0, 1.7],
     rows: newborns.map((n) => [
       String(n.rank),
       `${n.identity.familyName.toUpperCase()}${n.identity.givenName ? ` ${n.identity.givenName}` : ''}`,

@@ -98,6 +98,7 @@ export const HOME_MOTHER: PatientIdentity = {
   givenNames: ['Chloé', 'Anaïs'],
   sex: 'F',
   birthDate: '1995-10-14',
+  birthplaceInsee: '99126',
   address: { lines: ['27 chemin de la Jallère'], postalCode: '33700', city: 'Mérignac' },
 };
 
