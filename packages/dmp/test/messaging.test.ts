@@ -56,6 +56,15 @@ describe('messaging', () => {
     sender.close();
   });
 
+  it('shows the attachments of a message in the demo mailbox by name, type and size', async () => {
+    const { createTransport } = await import('nodemailer');
+    const transport = createTransport({ host: smtp.host, port: smtp.port, secure: false, ignoreTLS: true });
+    await transport.sendMail({ from: 'maternite@example.org', to: 'dr.lefevre@example.org', subject: 'Lettre de liaison', text: 'Ci-joint.', attachments: [{ filename: 'IHE_XDM.ZIP', content: Buffer.alloc(1234, 1), contentType: 'application/zip' }] });
+    transport.close();
+    const [mail] = await readDemoMailbox(db.pool, { recipient: 'dr.lefevre@example.org' });
+    expect(mail!.text).toContain('[pièce jointe : IHE_XDM.ZIP, application/zip, 1234 octets]');
+  });
+
   it('retries while SMTP is down, then sends exactly once; the same idempotency key is queued once', async () => {
     let clock = new Date('2030-01-01T10:00:00Z');
     const now = (): Date => clock;

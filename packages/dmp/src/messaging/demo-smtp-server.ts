@@ -47,7 +47,7 @@ export async function startDemoSmtpServer(options: DemoSmtpOptions): Promise<Dem
               sender,
               recipient,
               mail.subject ?? '',
-              mail.text ?? '',
+              (mail.text ?? '') + attachmentLines(mail.attachments),
             ]);
           }
         })
@@ -77,4 +77,9 @@ export async function startDemoSmtpServer(options: DemoSmtpOptions): Promise<Dem
 
 function addressText(from: AddressObject | undefined): string {
   return from?.value[0]?.address ?? '';
+}
+
+/** The attachments of a message as lines under its text (the demo inbox shows names and sizes, not contents). */
+function attachmentLines(attachments: readonly { filename?: string; contentType: string; size: number }[]): string {
+  return attachments.map((a) => `\n[pièce jointe : ${a.filename ?? 'sans nom'}, ${a.contentType}, ${a.size} octets]`).join('');
 }
