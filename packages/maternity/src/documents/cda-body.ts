@@ -30,6 +30,7 @@ export function idSource(documentId: InstanceIdentifier): IdSource {
   };
 }
 
+/** A section: its templates, code, title, narrative, entries and sub-sections. */
 export interface SectionSpec {
   readonly templateIds: readonly string[];
   readonly code: Coded;

@@ -36,6 +36,7 @@ export function stringValue(value: string): XmlElement {
   return el('value', { 'xsi:type': 'ST' }, value);
 }
 
+/** An observation: code, narrative ID, time and value. */
 export interface ObservationSpec {
   readonly code: Coded;
   readonly ref: string;

@@ -220,8 +220,14 @@ function componentOf(header: DocumentHeaderInput): XmlElement {
   );
 }
 
+/** An HL7 II root: an OID or a UUID. */
+const UID = /^(?:[0-2](?:\.(?:0|[1-9]\d*))+|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$/;
+
 /** Checks what the header input must satisfy before anything is written. */
 export function checkHeader(header: DocumentHeaderInput): void {
+  for (const [what, id] of [['id', header.id], ['setId', header.setId], ['replaces', header.replaces]] as const) {
+    if (id !== undefined && !UID.test(id.root)) throw new RangeError(`${what}: ${JSON.stringify(id.root)} is not an OID or UUID (write the root without urn:oid:)`);
+  }
   if (!Number.isInteger(header.version) || header.version < 1) throw new RangeError('versionNumber is a positive integer');
   if (header.version > 1 && header.replaces === undefined) throw new RangeError('a version after the first names the document it replaces');
   if (header.version === 1 && header.replaces !== undefined) throw new RangeError('the first version of a document replaces nothing');

@@ -95,6 +95,7 @@ describe('compte rendu d’accouchement (CRA)', () => {
     expect(second.metadata).toMatchObject({ version: 2, replaces: first.metadata.uniqueId, uniqueId: '2.25.311863446780571012279797527218221184167.3^CRA-TWINS-v2' });
     expect(pdfText(second.pdf)).toContain('Version 2 (remplace la version précédente de ce document)');
     await expect(buildCraDocument({ ...TWINS.cra, header: { ...header, replaces: undefined } })).rejects.toThrow(/replaces/);
+    await expect(buildCraDocument({ ...TWINS.cra, header: { ...header, id: { root: 'urn:oid:1.2.3' } } })).rejects.toThrow(/not an OID/);
   });
 
   it('gives the same bytes for the same input', async () => {

@@ -13,6 +13,7 @@ import { renderPdf } from './pdf-layout.js';
 import { reportSpec } from './report-blocks.js';
 import { serializeXml, type XmlElement } from './xml-writer.js';
 
+/** Header identity of the CRA: LOINC 15508-5, XDS-SD template, PDF format code. */
 export const CRA_KIND: DocumentKind = {
   templateIds: [XDS_SD_TEMPLATE],
   code: coded('15508-5', CS.loinc, "CR d'accouchement"),

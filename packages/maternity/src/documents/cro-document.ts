@@ -13,6 +13,7 @@ import { renderPdf, type PdfBlock } from './pdf-layout.js';
 import { newbornTable, professionalWithRole, reportSpec } from './report-blocks.js';
 import { serializeXml } from './xml-writer.js';
 
+/** Header identity of the CRO: LOINC 34874-8, XDS-SD template, PDF format code. */
 export const CRO_KIND: DocumentKind = {
   templateIds: [XDS_SD_TEMPLATE],
   code: coded('34874-8', CS.loinc, 'CR opératoire'),

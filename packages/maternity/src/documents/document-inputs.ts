@@ -57,6 +57,7 @@ export interface Telecom {
   readonly use?: 'H' | 'WP' | 'MC' | 'EC';
 }
 
+/** An establishment identified by FINESS (structure id `1` + FINESS under 1.2.250.1.71.4.2.2). */
 export interface Organisation {
   readonly finess: string;
   readonly name: string;
@@ -85,6 +86,7 @@ export interface Professional {
 /** Status of an identity in the maternity's software (référentiel INS). */
 export type IdentityStatus = 'PROV' | 'RECUP' | 'VALI' | 'QUAL';
 
+/** The patient (the mother) as the maternity's identity server knows her. */
 export interface PatientIdentity {
   /** INS (NIR or NIA) with its OID; used in documents only when the identity is QUAL. */
   readonly ins?: { readonly value: string; readonly oid: InsOid };
@@ -114,10 +116,13 @@ export interface NewbornIdentity {
   readonly givenName?: string;
 }
 
+/** Anaesthesia or analgesia for the birth. */
 export type AnaesthesiaKind = 'aucune' | 'peridurale' | 'rachianesthesie' | 'generale' | 'rachi_peri_combinee';
 
+/** Fetal presentation (JDV_PresentationFoetale_CISIS). */
 export type Presentation = 'sommet' | 'face' | 'front' | 'siege_complet' | 'siege_decomplete' | 'epaule' | 'occipito_sacre';
 
+/** A child born of the delivery. */
 export interface Newborn {
   /** Birth rank among the fetuses (1, 2...). */
   readonly rank: number;
@@ -134,11 +139,13 @@ export interface Newborn {
   readonly identity: NewbornIdentity;
 }
 
+/** How the child was born. */
 export type DeliveryMode =
   | { readonly kind: 'voie_basse_spontanee' }
   | { readonly kind: 'voie_basse_instrumentale'; readonly instrument: 'ventouse' | 'forceps' | 'spatules' }
   | { readonly kind: 'cesarienne'; readonly urgency: 'programmee' | 'urgence' };
 
+/** State of the perineum after the birth. */
 export type Perineum =
   | { readonly kind: 'intact' }
   | { readonly kind: 'dechirure'; readonly degree: 1 | 2 | 3 | 4 }
@@ -152,6 +159,7 @@ export interface DeliveryEvent {
   readonly phase?: 'travail' | 'post_partum';
 }
 
+/** The delivery, as the CRA and the OBP-SNM describe it. */
 export interface Delivery {
   /** Admission to the maternity; after the birth for a birth at home or on the way. */
   readonly admission: IsoDateTime;
@@ -185,6 +193,7 @@ export interface Delivery {
 /** Urgency of a caesarean: programmed, or the French colour code of urgent caesareans. */
 export type CaesareanUrgency = 'programmee' | 'vert' | 'orange' | 'rouge';
 
+/** The caesarean, as the compte rendu opératoire describes it. */
 export interface CaesareanOperation {
   readonly start: IsoDateTime;
   readonly end: IsoDateTime;
@@ -205,6 +214,7 @@ export interface CaesareanOperation {
   readonly postoperativeInstructions?: string;
 }
 
+/** A drug treatment, stopped during the stay or given at discharge. */
 export interface Treatment {
   /** Drug as prescribed (speciality or DCI, strength, form). */
   readonly name: string;
@@ -218,6 +228,7 @@ export interface Treatment {
   readonly comment?: string;
 }
 
+/** Something to do after discharge (appointment, examination, surveillance). */
 export interface FollowUp {
   readonly description: string;
   /** Who: a professional, or a service in words. */
@@ -225,6 +236,7 @@ export interface FollowUp {
   readonly date?: IsoDate;
 }
 
+/** A known allergy or intolerance. */
 export interface AllergyItem {
   readonly agent: string;
   readonly reaction?: string;
@@ -232,8 +244,10 @@ export interface AllergyItem {
   readonly type?: Coded;
 }
 
+/** Allergies: none known, not asked, or a list. */
 export type Allergies = { readonly kind: 'aucune_connue' } | { readonly kind: 'non_renseigne' } | { readonly kind: 'liste'; readonly items: readonly AllergyItem[] };
 
+/** The stay at discharge, as the lettre de liaison describes it. */
 export interface Discharge {
   readonly admission: IsoDateTime;
   readonly discharge: IsoDateTime;
@@ -292,6 +306,7 @@ export interface DocumentHeaderInput {
   readonly language?: 'fr-FR';
 }
 
+/** Input of {@link buildCraDocument}. */
 export interface CraInput {
   readonly header: DocumentHeaderInput;
   readonly patient: PatientIdentity;
@@ -300,6 +315,7 @@ export interface CraInput {
   readonly comments?: string;
 }
 
+/** Input of {@link buildObpSnmDocument}. */
 export interface ObpSnmInput {
   readonly header: DocumentHeaderInput;
   readonly patient: PatientIdentity;
@@ -309,6 +325,7 @@ export interface ObpSnmInput {
   readonly status?: 'en_cours' | 'approuve';
 }
 
+/** Input of {@link buildCroDocument}. */
 export interface CroInput {
   readonly header: DocumentHeaderInput;
   readonly patient: PatientIdentity;
@@ -317,6 +334,7 @@ export interface CroInput {
   readonly newborns: readonly Newborn[];
 }
 
+/** Input of {@link buildLdlSesDocument}. */
 export interface LdlSesInput {
   readonly header: DocumentHeaderInput;
   readonly patient: PatientIdentity;

@@ -8,6 +8,7 @@ import { classLabel, dmpDocumentType, isDmpFormatCode, SYSTEMS, type PdsmDocumen
 import { insUsable, type DocumentKind } from './cda-header.js';
 import type { DocumentHeaderInput, InstanceIdentifier, IsoDateTime, PatientIdentity } from './document-inputs.js';
 
+/** What a DMP deposit of the document needs (XDS DocumentEntry / PDSm DocumentReference). */
 export interface DocumentMetadata {
   /** XDS uniqueId: the root alone, or `root^extension`. */
   readonly uniqueId: string;

@@ -19,6 +19,7 @@ import { renderPdf, type PdfBlock } from './pdf-layout.js';
 import { professionalWithRole, reportSpec } from './report-blocks.js';
 import { el, serializeXml } from './xml-writer.js';
 
+/** Header identity of the LDL-SES: LOINC 11490-0, template 1.2.250.1.213.1.1.1.29 (2022.01). */
 export const LDL_SES_KIND: DocumentKind = {
   templateIds: [{ root: '1.2.250.1.213.1.1.1.29', extension: '2022.01' }],
   code: coded('11490-0', CS.loinc, "Lettre de liaison à la sortie d'un établissement de soins"),

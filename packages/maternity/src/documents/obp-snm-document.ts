@@ -21,6 +21,7 @@ import { renderPdf } from './pdf-layout.js';
 import { reportSpec } from './report-blocks.js';
 import { el, serializeXml } from './xml-writer.js';
 
+/** Header identity of the OBP-SNM: LOINC 57057-2, template 1.2.250.1.213.1.1.1.12.2 (2024.01). */
 export const OBP_SNM_KIND: DocumentKind = {
   templateIds: [{ root: '1.2.250.1.213.1.1.1.12.2', extension: '2024.01' }],
   code: coded('57057-2', CS.loinc, 'Synthèse Salle de Naissance Mère'),

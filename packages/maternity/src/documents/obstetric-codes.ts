@@ -136,6 +136,7 @@ export const PROBLEM_KIND = {
 
 // --- French words -------------------------------------------------------------------------
 
+/** Anaesthesia in words. */
 export const ANAESTHESIA_LABEL: Readonly<Record<AnaesthesiaKind, string>> = {
   aucune: 'Aucune',
   peridurale: 'Analgésie péridurale',
@@ -144,6 +145,7 @@ export const ANAESTHESIA_LABEL: Readonly<Record<AnaesthesiaKind, string>> = {
   rachi_peri_combinee: 'Rachi-péri combinée',
 };
 
+/** Placental delivery in words. */
 export const PLACENTAL_LABEL: Readonly<Record<Delivery['placentalDelivery'], string>> = {
   naturelle: 'Délivrance naturelle',
   dirigee: 'Délivrance dirigée',
@@ -151,12 +153,14 @@ export const PLACENTAL_LABEL: Readonly<Record<Delivery['placentalDelivery'], str
   revision_uterine: 'Révision utérine',
 };
 
+/** Place of birth in words. */
 export const PLACE_LABEL: Readonly<Record<Delivery['place'], string>> = {
   maternite: 'À la maternité',
   domicile: 'À domicile (avant l’arrivée à la maternité)',
   trajet: 'Pendant le trajet vers la maternité',
 };
 
+/** Presentation in words. */
 export const PRESENTATION_LABEL: Readonly<Record<Presentation, string>> = {
   sommet: 'Sommet',
   face: 'Face',
@@ -192,6 +196,7 @@ export function labourOnsetOf(d: Delivery): keyof typeof LABOUR_ONSET {
   return d.mode.kind === 'cesarienne' && d.labourStart === undefined ? 'cesarienne_avant_travail' : 'spontane';
 }
 
+/** Labour onset in words. */
 export const LABOUR_ONSET_LABEL: Readonly<Record<keyof typeof LABOUR_ONSET, string>> = {
   spontane: 'Travail spontané',
   declenche: 'Travail déclenché',
