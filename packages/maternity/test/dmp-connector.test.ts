@@ -61,6 +61,8 @@ describe('the maternity feeds the real DMP', () => {
   let client: DmpClient;
   let gp: ProfessionalClient;
   let token: string;
+  /** Simulates the maternity dying after the DMP filed a document but before the outbox recorded it. */
+  let crashAfterNextDeposit = false;
 
   beforeAll(async () => {
     dmp = await startTestHost();
@@ -69,7 +71,17 @@ describe('the maternity feeds the real DMP', () => {
     client = new DmpClient({ fhirBase: `${dmp.base}/fhir`, certPem: certificate.certPem, keyPem: certificate.keyPem, caPem: dmp.host.authority.certPem, identity: SAINTE_FELICITE });
     mailbox = await startMailbox();
     const mss = new SmtpMssSender({ host: '127.0.0.1', port: mailbox.port, security: 'none' });
-    maternity = await startTestMaternity({ targets: { dmp: client, mss }, outbox: true, retry: { baseMs: 50, capMs: 400 } });
+    const dmpTarget = {
+      async deposit(...args: Parameters<DmpClient['deposit']>) {
+        const outcome = await client.deposit(...args);
+        if (crashAfterNextDeposit) {
+          crashAfterNextDeposit = false;
+          throw new Error('simulated crash between the DMP answer and the outbox commit');
+        }
+        return outcome;
+      },
+    };
+    maternity = await startTestMaternity({ targets: { dmp: dmpTarget, mss }, outbox: true, retry: { baseMs: 50, capMs: 400 } });
     token = await maternity.signIn();
     gp = await dmp.client(DEMO_PROFESSIONALS.medecinTraitant);
   });
@@ -126,25 +138,45 @@ describe('the maternity feeds the real DMP', () => {
     }
   });
 
+  it('a crash after the DMP filed a document and before the outbox recorded it: the document is sent again and filed once', async () => {
+    crashAfterNextDeposit = true;
+    const corrected = await maternity.api('POST', `/stays/${maternity.stayId}/reports/caesarean/corrections`, await maternity.signIn('cfontaine'), { ...caesareanOperation(), complications: 'Aucune.' });
+    expect(corrected.status, corrected.body).toBe(201);
+    const { rows } = await maternity.ctx.pool.query<{ id: string; unique_id: string }>("SELECT id, unique_id FROM clinical_document WHERE kind = 'CRO' AND version = 2");
+    const document = rows[0]!;
+    await until('the corrected CRO sent', async () => {
+      const status = await maternity.ctx.pool.query<{ dmp_status: string }>('SELECT dmp_status FROM clinical_document WHERE id = $1', [document.id]);
+      return status.rows[0]!.dmp_status === 'sent';
+    });
+    expect(crashAfterNextDeposit).toBe(false);
+    const inDmp = await dmp.host.database.pool.query<{ status: string }>('SELECT status FROM document WHERE unique_id = $1', [`urn:oid:${document.unique_id}`]);
+    expect(inDmp.rows).toEqual([{ status: 'current' }]);
+    const outbox = await maternity.ctx.pool.query<{ attempts: number; status: string }>("SELECT attempts, status FROM connector_outbox WHERE document_id = $1 AND kind = 'dmp_deposit'", [document.id]);
+    expect(outbox.rows).toEqual([{ attempts: 1, status: 'done' }]);
+    const previous = await dmp.host.database.pool.query<{ status: string }>("SELECT d.status FROM document d WHERE d.unique_id IN (SELECT 'urn:oid:' || $1::text)", [(await maternity.ctx.pool.query<{ unique_id: string }>("SELECT unique_id FROM clinical_document WHERE kind = 'CRO' AND version = 1")).rows[0]!.unique_id]);
+    expect(previous.rows).toEqual([{ status: 'superseded' }]);
+  });
+
   it('while the DMP is down the maternity deposits 200 documents; once it is back all 200 arrive, once each', async () => {
     const { config } = dmp.host;
     // the DMP host stops (its database stays): every deposit fails to connect
     await dmp.host.close();
     const cycles = 67; // a delivery (CRA + OBP-SNM) and a discharge (LDL) per cycle: 201 documents
     const started = Date.now();
-    const baseline = await maternity.ctx.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM clinical_document');
+    const stayIds: string[] = [];
     for (let i = 0; i < cycles; i += 1) {
       const admitted = await maternity.api('POST', '/stays', token, { admittedAt: new Date(Date.now() - 3_600_000).toISOString(), insuredNir: DEMO_PATIENTS.lea.card.insuredNir, rank: 1, familyName: 'Martin', givenName: 'Léa', birthDate: '1995-10-02', identityChecked: true });
       expect(admitted.status, admitted.body).toBe(201);
       const stayId = (admitted.json.stay as { id: string }).id;
+      stayIds.push(stayId);
       const delivery = { ...caesareanDelivery(), mode: 'voie_basse_spontanee', perineum: 'intact', placentalDelivery: 'dirigee', anaesthesia: 'peridurale' };
       expect((await maternity.api('POST', `/stays/${stayId}/reports/delivery`, token, delivery)).status).toBe(201);
       expect((await maternity.api('POST', `/stays/${stayId}/reports/discharge`, token, { ...discharge(), admissionMode: 'programmee' })).status).toBe(201);
     }
     const recorded = Date.now() - started;
-    const created = await maternity.ctx.pool.query<{ unique_id: string }>('SELECT unique_id FROM clinical_document ORDER BY created_at OFFSET $1', [baseline.rows[0]!.n]);
+    const created = await maternity.ctx.pool.query<{ id: string; unique_id: string }>('SELECT id, unique_id FROM clinical_document WHERE stay_id = ANY($1)', [stayIds]);
     expect(created.rows).toHaveLength(201);
-    const waiting = await maternity.ctx.pool.query<{ n: number; attempts: number }>("SELECT count(*)::int AS n, max(attempts)::int AS attempts FROM connector_outbox WHERE kind = 'dmp_deposit' AND status = 'pending'");
+    const waiting = await maternity.ctx.pool.query<{ n: number; attempts: number }>("SELECT count(*)::int AS n, max(attempts)::int AS attempts FROM connector_outbox WHERE kind = 'dmp_deposit' AND status = 'pending' AND document_id = ANY($1)", [created.rows.map((r) => r.id)]);
     expect(waiting.rows[0]!.n).toBe(201);
     expect(waiting.rows[0]!.attempts).toBeGreaterThan(0);
 
@@ -154,8 +186,8 @@ describe('the maternity feeds the real DMP', () => {
     const back = await startHost({ ...config, port: dmp.host.port }, { checkpointEveryMs: 0 });
     try {
       await until('all 201 documents sent', async () => {
-        const { rows } = await maternity.ctx.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM clinical_document WHERE dmp_status = 'sent'");
-        return rows[0]!.n === 4 + 201;
+        const { rows } = await maternity.ctx.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM clinical_document WHERE dmp_status = 'sent' AND stay_id = ANY($1)", [stayIds]);
+        return rows[0]!.n === 201;
       }, 120_000);
       const drained = Date.now() - restarted;
       const ids = created.rows.map((r) => r.unique_id);
