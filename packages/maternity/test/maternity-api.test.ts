@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PdsmDocument } from '@dmp/core';
+import { INS_OID, nirKey, type PdsmDocument } from '@dmp/core';
+import { SimulatedInsi, SYNTHETIC_REGISTER } from '@dmp/national';
 import type { DepositOutcome } from '../src/connector/dmp-client.js';
 import { startTestMaternity, type TestMaternity } from './maternity-harness.js';
 import { caesareanDelivery, caesareanOperation, CHOICES, discharge } from './fixtures.js';
@@ -11,8 +12,14 @@ describe('maternity JSON API', () => {
   const deposits: PdsmDocument[] = [];
   let dmpAnswer: () => DepositOutcome = () => ({ kind: 'accepted', documentReferenceId: `dr-${deposits.length}` });
 
+  /** Alice, the demo mother's newborn, as INSi knows her once her birth is registered (rank 3 on her mother's card). */
+  const aliceBirthDate = new Date(Date.now() - 3_600_000).toISOString().slice(0, 10);
+  const aliceNir = '2261133063123';
+  const alice = { ins: `${aliceNir}${nirKey(aliceNir)}`, oid: INS_OID.nir, birthName: 'LEROY', givenNames: ['Alice'], sex: 'F' as const, birthDate: aliceBirthDate, birthPlace: '33063' };
+
   beforeAll(async () => {
     t = await startTestMaternity({
+      insi: new SimulatedInsi([...SYNTHETIC_REGISTER, { identity: alice, card: { insuredNir: '279035121518989', rank: 3 } }]),
       targets: {
         dmp: { deposit: (doc) => { deposits.push(doc); return Promise.resolve(dmpAnswer()); } },
         mss: { send: () => Promise.resolve({ messageId: 'x', accepted: ['x'], rejected: [] }) },
@@ -75,6 +82,21 @@ describe('maternity JSON API', () => {
     expect(newborns).toEqual([expect.objectContaining({ kind: 'newborn', identityStatus: 'PROV' })]);
     const letters = view.json.letters as { recipientKind: string; status: string }[];
     expect(letters.map((l) => [l.recipientKind, l.status]).sort()).toEqual([['medecin-traitant', 'done'], ['patient', 'done'], ['referring', 'done']]);
+  });
+
+  it('keeps a newborn under its provisional identity until INSi knows it, then qualifies it from the parent\'s Carte Vitale', async () => {
+    const view = await t.api('GET', `/stays/${t.stayId}`, token);
+    const newborn = (view.json.newborns as { id: string; ipp: string; identityStatus: string; traits: { birthName: string; givenNames: string[] } }[])[0]!;
+    expect(newborn).toMatchObject({ identityStatus: 'PROV', traits: { birthName: 'LEROY', givenNames: ['Alice'] } });
+    expect(newborn.ipp).toMatch(/^\d+$/);
+    const unknown = await t.api('POST', `/patients/${newborn.id}/identity`, token, { identityChecked: true, card: { insuredNir: '279035121518989', rank: 4, givenName: 'Alice' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error?.message).toMatch(/INSi ne trouve pas/);
+    const still = await t.api('GET', `/stays/${t.stayId}`, token);
+    expect((still.json.newborns as { identityStatus: string }[])[0]!.identityStatus).toBe('PROV');
+    const found = await t.api('POST', `/patients/${newborn.id}/identity`, token, { identityChecked: true, card: { insuredNir: '279035121518989', rank: 3, givenName: 'Alice' } });
+    expect(found.status, found.body).toBe(200);
+    expect(found.json.patient).toMatchObject({ identityStatus: 'QUAL', ins: { value: alice.ins, oid: INS_OID.nir } });
   });
 
   it('sends a corrected report as a new version that replaces the one in the DMP', async () => {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { InsiService } from '@dmp/national';
 import { freshDatabaseUrl } from '../../dmp/test/test-database.js';
 import { loadMaternityConfig } from '../src/config.js';
 import type { ConnectorTargets } from '../src/connector/connector-outbox.js';
@@ -40,7 +41,7 @@ export interface TestMaternity {
  * runs when `outbox` is true.
  */
 export async function startTestMaternity(
-  options: { targets?: ConnectorTargets; outbox?: boolean; listen?: boolean; retry?: { baseMs: number; capMs: number }; env?: Record<string, string>; staffUi?: (app: FastifyInstance, ctx: MaternityContext) => Promise<void> } = {},
+  options: { targets?: ConnectorTargets; outbox?: boolean; listen?: boolean; retry?: { baseMs: number; capMs: number }; insi?: InsiService; env?: Record<string, string>; staffUi?: (app: FastifyInstance, ctx: MaternityContext) => Promise<void> } = {},
 ): Promise<TestMaternity> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'maternity-test-'));
   const database = await freshDatabaseUrl();
@@ -49,7 +50,7 @@ export async function startTestMaternity(
     dmp: { deposit: () => Promise.resolve({ kind: 'retry', reason: 'no DMP in this test' }) },
     mss: { send: () => Promise.reject(new Error('no MSS in this test')) },
   };
-  const maternity = await startMaternity(config, { listen: options.listen ?? false, outbox: options.outbox ?? false, targets, ...(options.retry ? { retry: options.retry } : {}), ...(options.staffUi ? { staffUi: options.staffUi } : {}) });
+  const maternity = await startMaternity(config, { listen: options.listen ?? false, outbox: options.outbox ?? false, targets, ...(options.retry ? { retry: options.retry } : {}), ...(options.insi ? { insi: options.insi } : {}), ...(options.staffUi ? { staffUi: options.staffUi } : {}) });
   const seeded = await seedMaternityDemo(maternity.ctx);
   const staffRows = await maternity.ctx.pool.query<{ id: string; login: string }>('SELECT id, login FROM staff');
   const byLogin = new Map(staffRows.rows.map((r) => [r.login, r.id]));
