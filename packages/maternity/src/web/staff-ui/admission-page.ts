@@ -66,6 +66,7 @@ ${textField(state, { name: 'mssAddress', label: 'Messagerie sécurisée de la pa
   return page({
     title: 'Nouvelle admission',
     staff,
+    hasErrors: state.problems.length > 0 || message !== undefined,
     back: ['/', 'Séjours'],
     body: html`${errorSummary(state, message)}
 <form method="post" action="/admissions/nouvelle" novalidate class="form">

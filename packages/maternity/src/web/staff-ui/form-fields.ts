@@ -135,7 +135,7 @@ export function errorSummary(state: FormState, message?: string): SafeHtml {
   const count = state.problems.length;
   return html`<div class="error-summary" role="alert" aria-labelledby="${state.idPrefix}-error-title" tabindex="-1" autofocus>
 <h2 id="${state.idPrefix}-error-title">${count > 1 ? `Le formulaire contient ${count} erreurs` : count === 1 ? 'Le formulaire contient une erreur' : 'Action impossible'}</h2>
-${message ? html`<p>${message}</p>` : ''}
+${message && !state.problems.some((p) => p.message === message) ? html`<p>${message}</p>` : ''}
 ${items.length ? html`<ul>${items}</ul>` : ''}
 </div>`;
 }

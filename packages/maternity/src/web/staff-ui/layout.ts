@@ -15,6 +15,8 @@ export interface PageOptions {
   readonly staff?: SignedIn;
   /** A fixed success message (see `flash.ts`). */
   readonly flash?: string;
+  /** The page shows errors: its `<title>` starts with « Erreur ». */
+  readonly hasErrors?: boolean;
   /** Breadcrumb back link: `[href, text]`. */
   readonly back?: readonly [string, string];
 }
@@ -27,7 +29,7 @@ export function page(options: PageOptions): SafeHtml {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${options.title} — Maternité Sainte Félicité</title>
+<title>${options.hasErrors ? 'Erreur : ' : ''}${options.title} — Maternité Sainte Félicité</title>
 <link rel="stylesheet" href="/assets/staff.css">
 </head>
 <body>
@@ -64,6 +66,7 @@ export function sendPage(reply: FastifyReply, status: number, markup: SafeHtml):
 export function messagePage(title: string, message: string, details: readonly string[] = [], link: readonly [string, string] = ['/', 'Retour à la liste des séjours']): SafeHtml {
   return page({
     title,
+    hasErrors: true,
     body: html`<div class="notice notice-error" role="alert"><p>${message}</p>${details.length ? html`<ul>${details.map((d) => html`<li>${d}</li>`)}</ul>` : ''}</div>
 <p><a class="button" href="${link[0]}">${link[1]}</a></p>`,
   });

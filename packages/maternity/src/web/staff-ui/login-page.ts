@@ -14,6 +14,7 @@ function loginPage(state: FormState, back: string, message?: string, flash?: str
 ${textField(state, { name: 'password', label: 'Mot de passe', type: 'password', autocomplete: 'current-password', width: 'medium' })}`;
   return page({
     title: 'Connexion',
+    hasErrors: state.problems.length > 0,
     ...(flash ? { flash } : {}),
     body: html`${errorSummary(state, message)}
 <p>Connectez-vous avec votre identifiant de la maternité. Chaque compte rendu que vous validez porte votre nom et votre RPPS.</p>

@@ -55,6 +55,7 @@ async function reportPage(
   return page({
     title: options.correction ? form.correctionTitle : form.title,
     staff,
+    hasErrors: state.problems.length > 0 || options.message !== undefined,
     back: [stayPath, `Séjour de ${displayName(mother.traits)}`],
     body: html`<p class="lead">Patiente : <strong>${displayName(mother.traits)}</strong>, née le ${frenchDate(mother.traits.birthDate)}, IPP ${mother.ipp}.</p>
 ${options.correction && recorded ? html`<p class="notice notice-info">Version ${recorded.version} enregistrée le ${frenchDateTime(recorded.validatedAt)}. La correction produit une nouvelle version des documents, qui remplace la précédente (dans le DMP aussi).</p>` : ''}
@@ -104,7 +105,8 @@ export async function registerReportPages(app: FastifyInstance, ui: StaffUi): Pr
         }
       }
       try {
-        await saveReport(ui.ctx, staff.member, id, form.kind, nestedInput(values, form.keepEmpty), { correction });
+        // every box of the mother's choices left unticked still means "choices: all false"
+        await saveReport(ui.ctx, staff.member, id, form.kind, { choices: {}, ...nestedInput(values, form.keepEmpty) }, { correction });
       } catch (error) {
         if (!(error instanceof MaternityError) || error.code !== 'invalid') throw error;
         const view = await stayView(ui.ctx, staff.member, id);

@@ -20,7 +20,7 @@ const documentName = (d: DocumentSummary) => `${DOCUMENT_KIND_LABELS[d.kind]} v$
 
 /** "Patiente informée" / "La patiente refuse le versement", for a document not yet sent. */
 function consentActions(stayId: string, d: DocumentSummary, csrfToken: string): SafeHtml {
-  if (d.dmpStatus === 'sent' || d.dmpStatus === 'superseded_unsent') return html``;
+  if (d.dmpStatus === 'sent' || d.dmpStatus === 'superseded_unsent') return html`<span class="muted">—</span>`;
   const form = (decision: 'informee' | 'refus', label: string, style: string) => html`<form method="post" action="/sejours/${stayId}/documents/${d.id}/choix" class="inline">
 ${csrfField(csrfToken)}<input type="hidden" name="decision" value="${decision}">
 <button type="submit" class="button button-small ${style}">${label}<span class="visually-hidden"> : ${documentName(d)}</span></button></form>`;
@@ -34,7 +34,7 @@ export function documentsTable(view: StayView, authors: ReadonlyMap<string, stri
   if (view.documents.length === 0) return html`<p>Aucun document pour l'instant : ils sont produits quand un compte rendu est enregistré.</p>`;
   const rows = view.documents.map(
     (d) => html`<tr>
-<th scope="row">${DOCUMENT_KIND_LABELS[d.kind]}<br><span class="muted">${d.title}</span></th>
+<th scope="row">${DOCUMENT_KIND_LABELS[d.kind]}${d.title.toLowerCase() !== DOCUMENT_KIND_LABELS[d.kind].toLowerCase() ? html`<br><span class="muted">${d.title}</span>` : ''}</th>
 <td class="num">${d.version}</td>
 <td>${frenchDateTime(d.createdAt)}</td>
 <td>${authors.get(d.authorId) ?? '—'}</td>

@@ -39,7 +39,7 @@ ${textField(state, { name: 'givenName', label: newborn ? "Prénom de l'enfant" :
   return html`<div class="panel">${summary}
 <form method="post" action="/sejours/${stayId}/identite/${patient.id}" novalidate class="form">
 ${csrfField(csrfToken)}
-<fieldset class="fieldset"><legend>${newborn ? `Qualifier l'identité de ${displayName(patient.traits)}` : "Qualifier l'identité"}</legend>
+<fieldset class="fieldset"><legend>${newborn ? "Qualifier l'identité du nouveau-né" : "Qualifier l'identité"}</legend>
 <p class="hint">${patient.ins ? "L'INS est connu (INSi). Une pièce d'identité vérifiée rend l'identité qualifiée : les documents en attente partent vers le DMP." : "Identité provisoire : INSi est interrogé avec la carte Vitale, le nom de naissance et la date de naissance enregistrés."}</p>
 ${card}${checked}
 </fieldset>
@@ -109,6 +109,7 @@ ${identityList(n)}${identityForm(stayId, n, staff.csrfToken, options.retry)}</se
   return page({
     title: `Séjour de ${displayName(mother.traits)}`,
     staff,
+    hasErrors: options.retry !== undefined,
     back: ['/', 'Séjours'],
     ...(options.flash ? { flash: options.flash } : {}),
     body: html`<p class="toolbar"><a href="/sejours/${stayId}">Rafraîchir</a></p>
