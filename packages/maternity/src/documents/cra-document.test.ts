@@ -1,12 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCraDocument } from './cra-document.js';
 import { toPdsmDocument } from './document-metadata.js';
-import { checkCda } from './test-support/checks.js';
+import { checkCda, VALIDATION_TIMEOUT, warmUpValidation, WARM_UP_TIMEOUT } from './test-support/checks.js';
 import { HOME, HOSTILE, MIDWIFE, TWINS } from './test-support/fixtures.js';
 import { pdfText } from './test-support/pdf-text.js';
 import { children, descendants, path } from './test-support/xml-tree.js';
 
-describe('compte rendu d’accouchement (CRA)', () => {
+describe('compte rendu d’accouchement (CRA)', { timeout: VALIDATION_TIMEOUT }, () => {
+  beforeAll(warmUpValidation, WARM_UP_TIMEOUT);
+
   it('carries the PDF report of a twin caesarean in a valid level-1 CDA', async () => {
     const doc = await buildCraDocument(TWINS.cra);
     const root = await checkCda(doc.xml);

@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCroDocument } from './cro-document.js';
-import { checkCda } from './test-support/checks.js';
+import { checkCda, VALIDATION_TIMEOUT, warmUpValidation, WARM_UP_TIMEOUT } from './test-support/checks.js';
 import { OBSTETRICIAN, TWINS, TWINS_CAESAREAN } from './test-support/fixtures.js';
 import { pdfText } from './test-support/pdf-text.js';
 import { path } from './test-support/xml-tree.js';
 
-describe('compte rendu opératoire (CRO) of a caesarean', () => {
+describe('compte rendu opératoire (CRO) of a caesarean', { timeout: VALIDATION_TIMEOUT }, () => {
+  beforeAll(warmUpValidation, WARM_UP_TIMEOUT);
+
   it('carries the operative report in a valid level-1 CDA', async () => {
     const doc = await buildCroDocument(TWINS.cro);
     const root = await checkCda(doc.xml);

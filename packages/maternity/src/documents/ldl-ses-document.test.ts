@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildLdlSesDocument } from './ldl-ses-document.js';
-import { checkCda } from './test-support/checks.js';
+import { checkCda, VALIDATION_TIMEOUT, warmUpValidation, WARM_UP_TIMEOUT } from './test-support/checks.js';
 import { GENERAL_PRACTITIONER, HOSTILE, MIDWIFE, TWINS, TWINS_DISCHARGE } from './test-support/fixtures.js';
 import { pdfText } from './test-support/pdf-text.js';
 import { children, descendants, hasTemplate, path, textContent, withTemplate, type XNode } from './test-support/xml-tree.js';
@@ -9,10 +9,12 @@ function observation(root: XNode, code: string): XNode | undefined {
   return descendants(root, 'observation').find((o) => children(o, 'code')[0]?.attrs.code === code);
 }
 
-describe('lettre de liaison à la sortie (LDL-SES)', () => {
+describe('lettre de liaison à la sortie (LDL-SES)', { timeout: VALIDATION_TIMEOUT }, () => {
+  beforeAll(warmUpValidation, WARM_UP_TIMEOUT);
+
   it('has every section the model makes mandatory, with the stay coded', async () => {
     const doc = await buildLdlSesDocument(TWINS.ldl);
-    const root = await checkCda(doc.xml);
+    const root = await checkCda(doc.xml, 'CI-SIS_LDL-SES_2022.01.sch');
     expect(hasTemplate(root, '1.2.250.1.213.1.1.1.29')).toBe(true);
     expect(path(root, 'code')[0]!.attrs.code).toBe('11490-0');
     for (const template of ['1.2.250.1.213.1.1.2.35.1', '1.3.6.1.4.1.19376.1.5.3.1.3.1', '1.3.6.1.4.1.19376.1.7.3.1.1.13.7', '1.3.6.1.4.1.19376.1.5.3.1.3.22', '1.3.6.1.4.1.19376.1.5.3.1.3.21', '1.3.6.1.4.1.19376.1.5.3.1.3.27', '1.2.250.1.213.1.1.2.158', '1.2.250.1.213.1.1.2.137']) {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildObpSnmDocument } from './obp-snm-document.js';
-import { checkCda } from './test-support/checks.js';
+import { checkCda, VALIDATION_TIMEOUT, warmUpValidation, WARM_UP_TIMEOUT } from './test-support/checks.js';
 import { HOME, HOSTILE, TWINS, TWINS_DELIVERY } from './test-support/fixtures.js';
 import { pdfText } from './test-support/pdf-text.js';
 import { byId, children, descendants, hasTemplate, path, textContent, withTemplate, type XNode } from './test-support/xml-tree.js';
@@ -26,10 +26,12 @@ function childValue(organizer: XNode, code: string): Readonly<Record<string, str
   return value(obs);
 }
 
-describe('synthèse salle de naissance mère (OBP-SNM)', () => {
+describe('synthèse salle de naissance mère (OBP-SNM)', { timeout: VALIDATION_TIMEOUT }, () => {
+  beforeAll(warmUpValidation, WARM_UP_TIMEOUT);
+
   it('codes a twin caesarean: acts, events, each child with weight and Apgar', async () => {
     const doc = await buildObpSnmDocument(TWINS.snm);
-    const root = await checkCda(doc.xml);
+    const root = await checkCda(doc.xml, 'CI-SIS_OBP-SNM_2024.01.sch');
     expect(hasTemplate(root, '1.2.250.1.213.1.1.1.12.2')).toBe(true);
     expect(path(root, 'code')[0]!.attrs).toMatchObject({ code: '57057-2', codeSystem: '2.16.840.1.113883.6.1' });
     expect(path(root, 'documentationOf/serviceEvent/code')[0]!.attrs.code).toBe('236973005');

@@ -18,7 +18,7 @@ import {
   postPartumAct,
   PRESENTATION,
 } from './obstetric-codes.js';
-import { ANS_DIR } from './test-support/xsd.js';
+import { ANS_DIR } from './test-support/ans.js';
 
 /** (code, codeSystem) pairs of a CI-SIS value set file. */
 function valueSetFile(name: string): Set<string> {
