@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildLdlSesDocument } from './ldl-ses-document.js';
 import { checkCda, VALIDATION_TIMEOUT, warmUpValidation, WARM_UP_TIMEOUT } from './test-support/checks.js';
-import { GENERAL_PRACTITIONER, HOSTILE, MIDWIFE, TWINS, TWINS_DISCHARGE } from './test-support/fixtures.js';
+import { GENERAL_PRACTITIONER, HOSTILE, LIBERAL_MIDWIFE, MIDWIFE, TWINS, TWINS_DISCHARGE } from './test-support/fixtures.js';
 import { pdfText } from './test-support/pdf-text.js';
 import { children, descendants, hasTemplate, path, textContent, withTemplate, type XNode } from './test-support/xml-tree.js';
 
@@ -22,8 +22,11 @@ describe('lettre de liaison à la sortie (LDL-SES)', { timeout: VALIDATION_TIMEO
     }
     expect(path(root, 'recordTarget/patientRole/patient/birthTime')[0]!.attrs.value).toBe('19790328');
     expect(path(root, 'documentationOf/serviceEvent/effectiveTime/low')[0]!.attrs.value).toBe('20240311180000+0100');
-    expect(path(root, 'informationRecipient/intendedRecipient/id')[0]!.attrs.extension).toBe(`8${GENERAL_PRACTITIONER.rpps}`);
-    expect(path(root, 'participant/functionCode')[0]!.attrs.code).toBe('PCP');
+    expect(path(root, 'informationRecipient/intendedRecipient/id').map((i) => i.attrs.extension)).toEqual([`8${GENERAL_PRACTITIONER.rpps}`, `8${LIBERAL_MIDWIFE.rpps}`]);
+    expect(path(root, 'participant').map((p) => [p.attrs.typeCode, path(p, 'functionCode')[0]!.attrs.code])).toEqual([
+      ['INF', 'PCP'],
+      ['REF', 'CORRE'],
+    ]);
 
     expect(children(observation(root, 'ORG-070')!, 'value')[0]!.attrs).toMatchObject({ code: '8715000', codeSystem: '2.16.840.1.113883.6.96' });
     expect(children(observation(root, 'ORG-074')!, 'value')[0]!.attrs).toMatchObject({ code: '160849004' });
@@ -48,7 +51,7 @@ describe('lettre de liaison à la sortie (LDL-SES)', { timeout: VALIDATION_TIMEO
     expect(children(allergy, 'value')[0]!.attrs).toMatchObject({ code: 'no-known-allergies' });
 
     const text = pdfText(doc.pdf);
-    for (const expected of ['Lettre de liaison à la sortie', 'Césarienne programmée pour grossesse gémellaire', 'Enoxaparine sodique', 'Consultation post-natale', 'Examen anatomopathologique des placentas', 'Aucune allergie connue', 'Dr Jean MOREAU']) {
+    for (const expected of ['Lettre de liaison à la sortie', 'Césarienne programmée pour grossesse gémellaire', 'Enoxaparine sodique', 'Consultation post-natale', 'Examen anatomopathologique des placentas', 'Aucune allergie connue', 'Dr Jean MOREAU', 'Mme Maëlle LE GALL']) {
       expect(text).toContain(expected);
     }
     expect(doc.metadata).toMatchObject({ type: { code: '11490-0' }, classCode: { code: '10' }, formatCode: 'urn:asip:ci-sis:ldl-ses:2017', servicePeriod: { start: TWINS_DISCHARGE.admission, end: TWINS_DISCHARGE.discharge } });

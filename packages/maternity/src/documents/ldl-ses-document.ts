@@ -100,7 +100,10 @@ export async function buildLdlSesDocument(input: LdlSesInput): Promise<BuiltDocu
     allergiesSection(ids, d.allergies, d.admission),
   );
   const recipients = [d.generalPractitioner, d.referringPractitioner].filter((p): p is Professional => p !== undefined);
-  const participants = d.generalPractitioner ? [participant('INF', d.generalPractitioner, header.custodian, { functionCode: FUNCTION.pcp })] : [];
+  const participants = [
+    ...(d.generalPractitioner ? [participant('INF', d.generalPractitioner, header.custodian, { functionCode: FUNCTION.pcp })] : []),
+    ...(d.referringPractitioner ? [participant('REF', d.referringPractitioner, header.custodian, { functionCode: FUNCTION.correspondent, functionText: 'Praticien ayant suivi la grossesse' })] : []),
+  ];
   const document = clinicalDocument(
     LDL_SES_KIND,
     header,

@@ -74,6 +74,18 @@ export const GENERAL_PRACTITIONER: Professional = {
   organisation: CABINET_MOREAU,
 };
 
+/** The midwife who followed the pregnancy, in town. */
+export const LIBERAL_MIDWIFE: Professional = {
+  rpps: '10004443332',
+  given: 'Maëlle',
+  family: 'Le Gall',
+  civility: 'MME',
+  profession: '50',
+  role: 'G15_50',
+  telecoms: [{ kind: 'mail', value: 'maelle.legall@sage-femme.mssante.fr' }],
+  organisation: { finess: '330088888', name: 'Cabinet de sages-femmes de Pessac', address: { lines: ['2 avenue Jean Jaurès'], postalCode: '33600', city: 'Pessac' }, telecoms: [{ kind: 'tel', value: '05 57 00 00 01', use: 'WP' }] },
+};
+
 /** Mother of the twins: qualified identity, INS-NIR of test. */
 export const TWINS_MOTHER: PatientIdentity = {
   ins: { value: '279035121518989', oid: INS_OID.nirTest },
@@ -223,6 +235,7 @@ export const TWINS_DISCHARGE: Discharge = {
   pendingResults: ['Examen anatomopathologique des placentas'],
   allergies: { kind: 'aucune_connue' },
   generalPractitioner: GENERAL_PRACTITIONER,
+  referringPractitioner: LIBERAL_MIDWIFE,
 };
 
 /** A header for the document `n` of a test, by `author` at `time`. */
