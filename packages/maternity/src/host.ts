@@ -56,7 +56,6 @@ export async function startMaternity(config: MaternityConfig, options: StartMate
     migrationsDir: MATERNITY_MIGRATIONS,
     poolSize: 10,
     stopReusedServer: true,
-    ...(options.onLog ? { onLog: options.onLog } : {}),
   });
   const ctx: MaternityContext = {
     pool: database.pool,

@@ -94,6 +94,11 @@ export async function admitMother(ctx: MaternityContext, staff: StaffMember, raw
       };
     }
   }
+  for (const [field, nationalId] of [['medecinTraitantNationalId', input.medecinTraitantNationalId], ['referringNationalId', input.referringNationalId]] as const) {
+    if (nationalId && !(await ctx.directory.professional(nationalId))) {
+      throw new MaternityError('invalid', 'Admission incorrecte', [{ field, message: `Aucun professionnel ${nationalId} dans l'annuaire santé` }]);
+    }
+  }
   const careTeam: CareTeam = {
     ...(input.medecinTraitantNationalId ? { medecinTraitantNationalId: input.medecinTraitantNationalId } : {}),
     ...(input.referringNationalId ? { referringNationalId: input.referringNationalId } : {}),

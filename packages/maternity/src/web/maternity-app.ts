@@ -50,6 +50,13 @@ export async function buildMaternityApp(options: MaternityAppOptions): Promise<F
     request.log.error({ err: { message: error.message, name: error.name } }, 'unexpected error');
     return reply.status(500).send({ error: { code: 'internal', message: 'Erreur interne', problems: [] } });
   });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/')) return reply.status(404).send({ error: { code: 'not-found', message: 'Ressource inconnue', problems: [] } });
+    return reply
+      .status(404)
+      .type('text/html; charset=utf-8')
+      .send('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Page introuvable</title><link rel="stylesheet" href="/assets/staff.css"></head><body><main><h1>Page introuvable</h1><p><a href="/">Retour à la liste des séjours</a></p></main></body></html>');
+  });
   app.get('/health', async () => ({ status: 'ok' }));
   await app.register(async (api) => registerApiRoutes(api, { ctx: options.ctx, ...(options.afterChange ? { afterChange: options.afterChange } : {}) }), { prefix: '/api/v1' });
   if (options.staffUi) await app.register(async (ui) => options.staffUi!(ui));

@@ -3,7 +3,7 @@ import type { DirectoryProfessional } from '@dmp/national';
 import { MaternityError } from '../../context.js';
 import { admitMother, type AdmissionResult } from '../../records/stays.js';
 import type { FlashKey } from './flash.js';
-import { checkboxField, csrfField, errorSummary, fieldset, formState, selectField, textField, type FieldProblem, type FormState } from './form-fields.js';
+import { checkboxField, csrfField, errorSummary, fieldset, formState, selectField, textField, type FormState } from './form-fields.js';
 import { formValues, nestedInput } from './form-input.js';
 import { localInputValue } from './format.js';
 import { html } from './html.js';
@@ -77,18 +77,13 @@ ${fields}
   });
 }
 
-/** A chosen suggestion when no national id was typed; each id given must be in the directory. */
-async function careTeamInput(ui: StaffUi, values: Record<string, string>): Promise<{ values: Record<string, string>; problems: FieldProblem[] }> {
+/** A chosen suggestion when no national id was typed (the command checks each id against the directory). */
+function careTeamInput(values: Record<string, string>): Record<string, string> {
   const merged = { ...values };
-  const problems: FieldProblem[] = [];
   for (const who of ['medecinTraitant', 'referring'] as const) {
-    const typed = (merged[`${who}NationalId`] ?? '').trim();
-    const chosen = (merged[`${who}Suggestion`] ?? '').trim();
-    const id = typed || chosen;
-    merged[`${who}NationalId`] = id;
-    if (/^8\d{11}$/.test(id) && !(await ui.ctx.directory.professional(id))) problems.push({ field: `${who}NationalId`, message: `Aucun professionnel ${id} dans l'annuaire santé` });
+    merged[`${who}NationalId`] = (merged[`${who}NationalId`] ?? '').trim() || (merged[`${who}Suggestion`] ?? '').trim();
   }
-  return { values: merged, problems };
+  return merged;
 }
 
 /** `GET /admissions/nouvelle`, `POST /admissions/nouvelle`: the admission from the Carte Vitale, through INSi. */
@@ -101,10 +96,9 @@ export async function registerAdmissionPage(app: FastifyInstance, ui: StaffUi): 
   app.post('/admissions/nouvelle', async (request, reply) => {
     const staff = await changeStaff(ui, request);
     const typed = formValues(request.body);
-    const { values, problems } = await careTeamInput(ui, typed);
+    const values = careTeamInput(typed);
     const shown = { ...typed };
     try {
-      if (problems.length > 0) throw new MaternityError('invalid', 'Admission incomplète ou incorrecte', problems);
       const result = await admitMother(ui.ctx, staff.member, nestedInput(values));
       ui.afterChange();
       return seeOther(reply, `/sejours/${result.stay.id}?ok=${INSI_FLASH[result.insi]}`);
