@@ -32,6 +32,8 @@ interface Options {
   readonly durationMs: number;
   readonly reps: number;
   readonly only: ReadonlySet<string>;
+  /** The phases measured (all by default); retrieve alone first deposits for a few seconds, unmeasured. */
+  readonly phases: readonly PhaseName[];
   readonly profile: boolean;
   readonly regenerate: boolean;
   readonly home: string;
@@ -59,6 +61,8 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options 
   const database = quick ? 'dmp_bench_quick' : 'dmp_bench';
   const only = (flags.get('only') ?? env.BENCH_ONLY ?? 'http,db,off,pglite').split(',').map((s) => s.trim());
   for (const name of only) if (!['http', 'db', 'off', 'pglite'].includes(name)) throw new Error(`--only: http, db, off, pglite; not ${name}`);
+  const phases = (flags.get('phases') ?? env.BENCH_PHASES ?? PHASES.join(',')).split(',').map((s) => s.trim());
+  for (const name of phases) if (!(PHASES as readonly string[]).includes(name)) throw new Error(`--phases: ${PHASES.join(', ')}; not ${name}`);
   return {
     quick,
     spec: { patients, docsPerPatient: number('docs-per-patient', 'BENCH_DOCS_PER_PATIENT', 20), depositPatients: number('deposit-patients', 'BENCH_DEPOSIT_PATIENTS', quick ? 100 : 2_000) },
@@ -68,6 +72,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options 
     durationMs: number('duration', 'BENCH_DURATION_S', quick ? 5 : 20) * 1000,
     reps: number('reps', 'BENCH_REPS', quick ? 1 : 3),
     only: new Set(only),
+    phases: PHASES.filter((phase) => phases.includes(phase)),
     profile: flags.has('profile') || env.BENCH_PROFILE === '1',
     regenerate: flags.has('regenerate'),
     home: flags.get('home') ?? env.BENCH_HOME ?? path.join(os.tmpdir(), 'dmp-bench-home'),
@@ -164,8 +169,13 @@ async function httpScenario(
   const signing: Record<string, number> = {};
   let rssMax = 0;
   try {
+    if (options.phases.includes('retrieve') && !options.phases.includes('deposit')) {
+      // the retrieves read what this run deposited: deposit for a few seconds first, unmeasured
+      http.depositor.assertions.fill(Math.ceil(expectedRate.deposit * 5));
+      await runLoad(depositOperation(http, options.spec, bodies), { concurrency: options.concurrency, warmupMs: 0, durationMs: 3_000 });
+    }
     for (let rep = 1; rep <= options.reps; rep++) {
-      for (const phase of PHASES) {
+      for (const phase of options.phases) {
         const operation: Operation =
           phase === 'deposit' ? depositOperation(http, options.spec, bodies) : phase === 'search' ? searchOperation(http, options.spec) : retrieveOperation(http);
         const signer = phase === 'deposit' ? http.depositor.assertions : http.reader.assertions;
@@ -210,12 +220,19 @@ async function dbScenario(options: Options, actors: CeilingActors, masterKey: Bu
   const runs: Record<PhaseName, PhaseResult[]> = { deposit: [], search: [], retrieve: [] };
   try {
     for (let rep = 1; rep <= options.reps; rep++) {
-      for (const phase of PHASES) {
+      for (const phase of options.phases) {
         let operation: Operation;
         if (phase === 'deposit') operation = ceilingDeposit(pool, actors, options.spec, masterKey, audit);
         else if (phase === 'search') operation = ceilingSearch(pool, actors, options.spec, audit);
         else {
-          const ids = (await pool.query<{ id: string }>(`SELECT id FROM document WHERE ${DEPOSIT_PATIENTS_SQL} AND size = 102400 LIMIT 20000`)).rows.map((r) => r.id);
+          const depositedIds = async (): Promise<string[]> =>
+            (await pool.query<{ id: string }>(`SELECT id FROM document WHERE ${DEPOSIT_PATIENTS_SQL} AND size = 102400 LIMIT 20000`)).rows.map((r) => r.id);
+          let ids = await depositedIds();
+          if (ids.length === 0) {
+            // nothing deposited yet in this run (--phases without deposit): deposit for a few seconds, unmeasured
+            await runLoad(ceilingDeposit(pool, actors, options.spec, masterKey, audit), { concurrency: options.concurrency, warmupMs: 0, durationMs: 3_000 });
+            ids = await depositedIds();
+          }
           operation = ceilingRetrieve(pool, actors, ids, audit);
         }
         await settle(pool, options);
