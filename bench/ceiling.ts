@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { buildDocumentReference, newUniqueId, type PdsmDocument } from '@dmp/core';
-import { decide, searchScope } from '../packages/dmp/src/access/index.js';
+import { decide, searchScope, type SearchScope } from '../packages/dmp/src/access/index.js';
 import type { Actor } from '../packages/dmp/src/access/types.js';
 import { appendInTransaction } from '../packages/dmp/src/audit/audit-log.js';
 import { classifyCertificateUnchecked, InMemoryReplayStore, verifyAssertion } from '../packages/dmp/src/auth/index.js';
@@ -9,10 +9,12 @@ import type { RequestContext } from '../packages/dmp/src/context.js';
 import { inTransaction } from '../packages/dmp/src/db/database.js';
 import { auditRecordOf, type AuditFacts } from '../packages/dmp/src/records/audit-trail.js';
 import { sealContent } from '../packages/dmp/src/records/content-crypto.js';
-import { documentAccessState } from '../packages/dmp/src/records/deposit-documents.js';
-import { DOCUMENT_COLUMNS, type DocumentRow } from '../packages/dmp/src/records/document-presenter.js';
+import { documentAccessState, INSERT_DOCUMENT } from '../packages/dmp/src/records/deposit-documents.js';
+import { PRESENTED_COLUMNS, type DocumentRow, type PresentedRow } from '../packages/dmp/src/records/document-presenter.js';
+import { presentationOf } from '../packages/dmp/src/records/document-presentation.js';
 import { documentSearchWhere } from '../packages/dmp/src/records/document-search.js';
-import { loadRecord } from '../packages/dmp/src/records/record-repository.js';
+import { documentWithRecordStatement, recordAndSearchStatement } from '../packages/dmp/src/records/read-documents.js';
+import { loadRecord, recordAccessOf, type RecordAccessRow } from '../packages/dmp/src/records/record-repository.js';
 import { deliveryReport, pdfOf } from '../packages/dmp/test/fixtures/documents.js';
 import { DEPOSITOR, depositPatient, searchPatient, type DatasetSpec } from './dataset.js';
 import type { BenchSoftware } from './http-phases.js';
@@ -29,8 +31,9 @@ import type { Operation } from './load.js';
  * - deposit: BEGIN; the record FOR SHARE; the submission set's unique-id check and INSERT; the
  *   document's unique-id check; INSERT document; INSERT document_content (100 KB, already sealed);
  *   audit append (heads FOR UPDATE, INSERT entry, UPDATE head); COMMIT
- * - search: the record; the search SELECT (the product's WHERE for this scope); the audit append
- * - retrieve: the document row; the record; the content (100 KB); the audit append
+ * - search: the record and the search page in one SELECT (the product's statement, with the scope
+ *   the host guesses once it has served the reader); the audit append
+ * - retrieve: the document row, its record and its content (100 KB) in one SELECT; the audit append
  */
 
 /** What the ceilings need to act as the bench's professionals (their actors, as the host derives them). */
@@ -103,17 +106,16 @@ export function ceilingDeposit(pool: pg.Pool, actors: CeilingActors, spec: Datas
       const existing = await client.query({ name: 'document-by-unique-id', text: 'SELECT id, submission_digest, ins FROM document WHERE unique_id = $1', values: [uniqueId] });
       if (existing.rows[0]) throw new Error('document exists');
       const id = randomUUID();
+      const depositedAt = new Date();
       await client.query({
         name: 'insert-document',
-        text: `INSERT INTO document (id, ins, unique_id, submission_set_id, status, type_code, class_code, format_code, confidentiality, visibility,
-               author_id, author_given, author_family, facility_type, practice_setting, document_date, period_start, period_end,
-               mime_type, size, sha1, submission_digest, replaces, resource)
-             VALUES ($1,$2,$3,$4,'current',$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
+        text: INSERT_DOCUMENT,
         values: [
           id, ins, uniqueId, setId, doc.type.code, doc.classCode, doc.formatCode, ['N'], [],
           doc.author.nationalId, doc.author.givenName ?? null, doc.author.familyName ?? null, doc.facilityType, doc.practiceSetting,
           doc.date ?? null, doc.period?.start ?? null, doc.period?.end ?? null, doc.mimeType, CONTENT_SIZE, material.sha1, material.digest,
-          null, resource,
+          null, resource, depositedAt,
+          presentationOf(resource, { size: CONTENT_SIZE, sha1: material.sha1, mimeType: doc.mimeType, depositedAt, replaces: null, classCode: doc.classCode ?? null }),
         ],
       });
       await client.query({
@@ -131,21 +133,24 @@ export function ceilingDeposit(pool: pg.Pool, actors: CeilingActors, spec: Datas
 }
 
 export function ceilingSearch(pool: pg.Pool, actors: CeilingActors, spec: DatasetSpec, audit: boolean): Operation {
+  // The scope of the reader on any search patient (all authorised her): the host's guess once it has served her.
+  let predicted: Extract<SearchScope, { kind: 'documents' }> | undefined;
   return async () => {
     const ins = searchPatient(1 + randomInt(spec.patients));
     const ctx = withRequestId(actors.reader);
-    const record = await loadRecord(pool, ins);
-    if (!record) throw new Error(`no record ${ins}`);
-    const scope = searchScope(ctx.actor, record, { mode: ctx.mode });
+    const filters = { ins, statuses: ['current'] as const, includeArchived: false, date: [], period: [] };
+    if (!predicted) {
+      const first = await loadRecord(pool, ins);
+      const scope = searchScope(ctx.actor, first, { mode: ctx.mode });
+      if (scope.kind === 'none') throw new Error(`search refused: ${scope.reason}`);
+      predicted = scope;
+    }
+    const result = await pool.query<{ k: number } & RecordAccessRow & PresentedRow>(recordAndSearchStatement(documentSearchWhere(filters, predicted), PRESENTED_COLUMNS, { count: 20, offset: 0 }));
+    const record = result.rows[0];
+    if (!record || record.k !== 0) throw new Error(`no record ${ins}`);
+    const scope = searchScope(ctx.actor, recordAccessOf(record), { mode: ctx.mode });
     if (scope.kind === 'none') throw new Error(`search refused: ${scope.reason}`);
-    const where = documentSearchWhere({ ins, statuses: ['current'], includeArchived: false, date: [], period: [] }, scope);
-    const values = [...where.values, 21, 0];
-    const result = await pool.query<ScopedRow>({
-      text: `SELECT ${DOCUMENT_COLUMNS} FROM document d WHERE ${where.text}
-           ORDER BY d.document_date DESC NULLS LAST, d.id LIMIT $${values.length - 1} OFFSET $${values.length}`,
-      values,
-    });
-    const rows = result.rows.slice(0, 20);
+    const rows = result.rows.slice(1, 21);
     if (rows.length !== Math.min(20, spec.docsPerPatient)) throw new Error(`search: ${rows.length} rows for ${ins}`);
     if (audit) {
       const facts: AuditFacts = { action: 'document.search', outcome: 'allowed', rule: scope.rule, ins, details: { returned: rows.length, documents: rows.map((r) => r.id) } };
@@ -160,20 +165,12 @@ export function ceilingRetrieve(pool: pg.Pool, actors: CeilingActors, ids: reado
     const id = ids[randomInt(ids.length)];
     if (!id) throw new Error('retrieve: nothing deposited');
     const ctx = withRequestId(actors.reader);
-    const found = await pool.query<ScopedRow>({ name: 'document-by-id', text: `SELECT ${DOCUMENT_COLUMNS} FROM document d WHERE d.id = $1`, values: [id] });
+    const found = await pool.query<ScopedRow & RecordAccessRow & { ciphertext: Buffer }>(documentWithRecordStatement(id, true));
     const row = found.rows[0];
     if (!row) throw new Error(`no document ${id}`);
-    const record = await loadRecord(pool, row.ins);
-    if (!record) throw new Error(`no record ${row.ins}`);
-    const decision = decide(ctx.actor, 'document.read', record, { mode: ctx.mode, document: documentAccessState(row) });
+    const decision = decide(ctx.actor, 'document.read', recordAccessOf(row), { mode: ctx.mode, document: documentAccessState(row) });
     if (!decision.allowed) throw new Error(`retrieve refused: ${decision.reason}`);
-    const sealed = await pool.query<{ wrapped_key: Buffer; iv: Buffer; tag: Buffer; ciphertext: Buffer }>({
-      name: 'document-content',
-      text: 'SELECT wrapped_key, iv, tag, ciphertext FROM document_content WHERE document_id = $1',
-      values: [row.id],
-    });
-    const content = sealed.rows[0];
-    if (!content || content.ciphertext.length !== CONTENT_SIZE) throw new Error(`content of ${id}: ${content?.ciphertext.length ?? 'none'}`);
+    if (row.ciphertext.length !== CONTENT_SIZE) throw new Error(`content of ${id}: ${row.ciphertext.length}`);
     if (audit) {
       const facts: AuditFacts = { action: 'document.retrieve', ins: row.ins, documentId: row.id, documentUniqueId: row.unique_id, outcome: 'allowed', rule: decision.rule };
       await inTransaction(pool, (client) => appendInTransaction(client, [auditRecordOf(ctx, facts)]));

@@ -1,6 +1,7 @@
 import { buildDocumentReference, nirKey } from '@dmp/core';
 import { DEMO_PROFESSIONALS } from '../packages/dmp/src/demo/demo-people.js';
 import { sealContent } from '../packages/dmp/src/records/content-crypto.js';
+import { presentationOf } from '../packages/dmp/src/records/document-presentation.js';
 import { pdfOf } from '../packages/dmp/test/fixtures/documents.js';
 
 /**
@@ -14,7 +15,7 @@ import { pdfOf } from '../packages/dmp/test/fixtures/documents.js';
  */
 
 /** Bump when the generated data changes shape: a dataset of another version is regenerated. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export interface DatasetSpec {
   readonly patients: number;
@@ -142,6 +143,15 @@ export async function generateDataset(run: RunSql, spec: DatasetSpec, masterKey:
   // The shared small content: sealed once (its associated data is not the bulk rows' ids: the
   // bench never retrieves bulk documents, only those it deposits through the API).
   const sealed = sealContent(sample, masterKey, 'bench-bulk');
+  // Each row's stored presentation (as a deposit writes it), from one made with placeholders for
+  // what differs between rows: the patient, the unique id and the deposit time.
+  const epoch = new Date(0);
+  const templated = structuredClone(resource) as { subject: { reference: string }; masterIdentifier: { value: string } } & Record<string, unknown>;
+  templated.subject.reference = `Patient?identifier=urn:oid:${INS_OID}|__INS__`;
+  templated.masterIdentifier.value = '__UID__';
+  const content = Array.isArray(templated.content) ? (templated.content as { attachment?: Record<string, unknown> }[]) : [];
+  for (const item of content) delete item.attachment?.data;
+  const presentation = presentationOf(templated, { size: sample.length, sha1: 'c2hhcmVk', mimeType: 'application/pdf', depositedAt: epoch, replaces: null, classCode: '10' });
 
   for (let from = 0; from < total; from += chunk) {
     const to = Math.min(total, from + chunk) - 1;
@@ -150,14 +160,16 @@ export async function generateDataset(run: RunSql, spec: DatasetSpec, masterKey:
     await run(
       `INSERT INTO document (id, ins, unique_id, status, type_code, class_code, format_code, confidentiality, visibility,
                              author_id, author_given, author_family, facility_type, practice_setting, document_date, period_start, period_end,
-                             mime_type, size, sha1, submission_digest, deposited_at, resource)
+                             mime_type, size, sha1, submission_digest, deposited_at, resource, presentation)
        SELECT s.id, s.ins, s.uid, 'current', '15508-5', '10', 'urn:ihe:iti:xds-sd:pdf:2008', '{N}', '{}',
               $1, $2, $3, 'SA01', 'ETABLISSEMENT', s.at, s.at - interval '6 hours', s.at,
               'application/pdf', $4, $5, md5(s.uid), s.at + interval '1 hour',
               jsonb_set(jsonb_set($6::jsonb, '{subject,reference}', to_jsonb('Patient?identifier=urn:oid:${INS_OID}|' || s.ins)),
-                        '{masterIdentifier,value}', to_jsonb(s.uid))
+                        '{masterIdentifier,value}', to_jsonb(s.uid)),
+              replace(replace(replace($7, '__INS__', s.ins), '__UID__', s.uid), '${epoch.toISOString()}',
+                      to_char((s.at + interval '1 hour') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
        FROM (SELECT r.id, r.at, ${insSql(SEARCH_PREFIX, 'r.n')} AS ins, 'urn:oid:2.25.9' || lpad(r.k::text, 12, '0') AS uid FROM (${rows}) r) s`,
-      [READER.nationalId, READER.givenName, READER.familyName, sample.length, 'c2hhcmVk', JSON.stringify(resource)],
+      [READER.nationalId, READER.givenName, READER.familyName, sample.length, 'c2hhcmVk', JSON.stringify(resource), presentation],
     );
     await run(
       `INSERT INTO document_content (document_id, wrapped_key, iv, tag, ciphertext)

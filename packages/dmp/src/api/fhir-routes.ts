@@ -4,9 +4,9 @@ import { FhirError } from '../fhir/fhir-error.js';
 import { list, text } from '../fhir/json-access.js';
 import type { Bundle, BundleEntry } from '../fhir/fhir-types.js';
 import { depositDocuments } from '../records/deposit-documents.js';
-import { presentDocumentReference } from '../records/document-presenter.js';
+import { documentReferenceJson } from '../records/document-presenter.js';
 import { parseProvideBundle, parseSimplifiedPublish } from '../records/parse-submission.js';
-import { depositedDocument, findDocuments, readDocument } from '../records/read-documents.js';
+import { depositedDocument, findPresentedDocuments, readDocument } from '../records/read-documents.js';
 import { updateDocument, type DocumentPatch } from '../records/update-document.js';
 import { findSubmissionSets } from '../records/submission-sets.js';
 import { recordStatus } from '../records/record-status.js';
@@ -85,20 +85,21 @@ export async function registerFhirRoutes(app: FastifyInstance, options: AppOptio
     const doc = result.documents[0]!;
     const row = await depositedDocument(services, doc.id);
     void reply.header('location', `${services.fhirBase}/DocumentReference/${doc.id}`);
-    return sendFhir(reply, doc.created ? 201 : 200, presentDocumentReference(row, services.fhirBase));
+    return sendFhir(reply, doc.created ? 201 : 200, documentReferenceJson(row, services.fhirBase));
   });
 
   // ITI-67 Find Document References
   app.get('/DocumentReference', async (request, reply) => {
     const query = request.query as Query;
     const { filters, page } = parseDocumentQuery(query);
-    const { rows, hasMore } = await findDocuments(ctx(request), services, filters, page);
-    return sendFhir(reply, 200, searchset(services.fhirBase, 'DocumentReference', query, page, hasMore, rows.map((row) => presentDocumentReference(row, services.fhirBase))));
+    const { rows, hasMore } = await findPresentedDocuments(ctx(request), services, filters, page);
+    const entries = rows.map((row) => ({ id: row.id, json: documentReferenceJson(row, services.fhirBase) }));
+    return sendFhir(reply, 200, searchsetJson(services.fhirBase, 'DocumentReference', query, page, hasMore, entries));
   });
 
   app.get<{ Params: { id: string } }>('/DocumentReference/:id', async (request, reply) => {
     const { row } = await readDocument(ctx(request), services, request.params.id, false);
-    return sendFhir(reply, 200, presentDocumentReference(row, services.fhirBase));
+    return sendFhir(reply, 200, documentReferenceJson(row, services.fhirBase));
   });
 
   // ITI-68 Retrieve Document: the bytes, or a Binary resource when FHIR JSON is asked for
@@ -189,8 +190,8 @@ function checkBundlePatches(patches: readonly { index: number; url: string; reso
   }
 }
 
-/** A searchset Bundle with self and next links. */
-function searchset(base: string, type: string, query: Query, page: { count: number; offset: number }, hasMore: boolean, resources: Record<string, unknown>[]): Bundle {
+/** The self and next links of a searchset page. */
+function searchLinks(base: string, type: string, query: Query, page: { count: number; offset: number }, hasMore: boolean): { relation: string; url: string }[] {
   const link = (offset: number) => {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
@@ -201,12 +202,23 @@ function searchset(base: string, type: string, query: Query, page: { count: numb
     params.set('_offset', String(offset));
     return `${base}/${type}?${params.toString()}`;
   };
+  return [{ relation: 'self', url: link(page.offset) }, ...(hasMore ? [{ relation: 'next', url: link(page.offset + page.count) }] : [])];
+}
+
+/** A searchset Bundle with self and next links. */
+function searchset(base: string, type: string, query: Query, page: { count: number; offset: number }, hasMore: boolean, resources: Record<string, unknown>[]): Bundle {
   return {
     resourceType: 'Bundle',
     type: 'searchset',
-    link: [{ relation: 'self', url: link(page.offset) }, ...(hasMore ? [{ relation: 'next', url: link(page.offset + page.count) }] : [])],
+    link: searchLinks(base, type, query, page, hasMore),
     entry: resources.map((resource) => ({ fullUrl: `${base}/${type}/${String(resource.id)}`, resource: resource as BundleEntry['resource'], search: { mode: 'match' } })),
   };
+}
+
+/** The same Bundle as JSON text, from resources already in JSON text (the same members as `searchset`). */
+function searchsetJson(base: string, type: string, query: Query, page: { count: number; offset: number }, hasMore: boolean, entries: readonly { id: string; json: string }[]): string {
+  const items = entries.map((e) => `{"fullUrl":${JSON.stringify(`${base}/${type}/${e.id}`)},"resource":${e.json},"search":{"mode":"match"}}`);
+  return `{"resourceType":"Bundle","type":"searchset","link":${JSON.stringify(searchLinks(base, type, query, page, hasMore))},"entry":[${items.join(',')}]}`;
 }
 
 function sendFhir(reply: FastifyReply, status: number, body: unknown): FastifyReply {

@@ -9,6 +9,7 @@ import { FhirError } from '../fhir/fhir-error.js';
 import { sealContent } from './content-crypto.js';
 import type { DocumentMetadata } from './document-metadata.js';
 import { canonicalCodings } from './document-presenter.js';
+import { presentationOf } from './document-presentation.js';
 import { loadRecord, type StoredRecord } from './record-repository.js';
 import { recordAudit, auditInTransaction, type AuditFacts } from './audit-trail.js';
 
@@ -171,17 +172,24 @@ async function writeSubmission(
       for (const flag of INHERITED_FLAGS) if (old.visibility.includes(flag) && !visibility.includes(flag)) visibility = [...visibility, flag];
     }
     const meta = doc.meta;
+    const resource = storedResource(doc.resource);
+    const depositedAt = new Date();
+    const presentation = presentationOf(resource, {
+      size: doc.content.length,
+      sha1: hash.sha1,
+      mimeType: meta.mimeType,
+      depositedAt,
+      replaces: supersededId ?? null,
+      classCode: meta.classCode,
+    });
     await client.query({
       name: 'insert-document',
-      text: `INSERT INTO document (id, ins, unique_id, submission_set_id, status, type_code, class_code, format_code, confidentiality, visibility,
-               author_id, author_given, author_family, facility_type, practice_setting, document_date, period_start, period_end,
-               mime_type, size, sha1, submission_digest, replaces, resource)
-             VALUES ($1,$2,$3,$4,'current',$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
+      text: INSERT_DOCUMENT,
       values: [
         id, record.ins, meta.uniqueId, submissionSetId ?? null, meta.type.code, meta.classCode, meta.format.code, meta.confidentiality, visibility,
         meta.author.nationalId, meta.author.givenName ?? null, meta.author.familyName ?? null, meta.facilityType.code, meta.practiceSetting.code,
         meta.date ?? null, meta.periodStart ?? null, meta.periodEnd ?? null, meta.mimeType, doc.content.length, hash.sha1, hash.digest,
-        supersededId ?? null, storedResource(doc.resource),
+        supersededId ?? null, resource, depositedAt, presentation,
       ],
     });
     const sealed = sealContent(doc.content, services.masterKey, id);
@@ -215,6 +223,12 @@ async function writeSubmission(
   }
   return { ...(submissionSetId ? { submissionSetId } : {}), documents: results };
 }
+
+/** Inserts a document row (values in this order; status `current`). */
+export const INSERT_DOCUMENT = `INSERT INTO document (id, ins, unique_id, submission_set_id, status, type_code, class_code, format_code, confidentiality, visibility,
+               author_id, author_given, author_family, facility_type, practice_setting, document_date, period_start, period_end,
+               mime_type, size, sha1, submission_digest, replaces, resource, deposited_at, presentation)
+             VALUES ($1,$2,$3,$4,'current',$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)`;
 
 /** Marks the replaced version superseded; a version already superseded (a concurrent replacement) is a conflict. */
 async function supersede(client: pg.PoolClient, ins: string, reference: string): Promise<{ id: string; visibility: VisibilityFlag[] }> {

@@ -1,4 +1,7 @@
 import { canonicalSystem, DOCUMENT_CLASSES } from '@dmp/core';
+import { ARCHIVE_EXTENSION, CLASS_SYSTEM, CONFIDENTIALITY_SYSTEM, isPresentation, presentStored, VISIBILITY_SYSTEM } from './document-presentation.js';
+
+export { ARCHIVE_EXTENSION } from './document-presentation.js';
 
 /** A document row as the presenters need it. */
 export interface DocumentRow {
@@ -16,24 +19,46 @@ export interface DocumentRow {
   version: number;
   replaces: string | null;
   resource: Record<string, unknown>;
+  /** The DocumentReference ready to present (see document-presentation.ts); null for documents deposited before it existed. */
+  presentation?: string | null;
 }
 
 /** Columns selected for presenting documents. */
 export const DOCUMENT_COLUMNS =
-  'd.id, d.ins, d.unique_id, d.status, d.archived, d.confidentiality, d.visibility, d.size, d.sha1, d.mime_type, d.deposited_at, d.version, d.replaces, d.resource, d.type_code, d.class_code, d.author_id';
+  'd.id, d.ins, d.unique_id, d.status, d.archived, d.confidentiality, d.visibility, d.size, d.sha1, d.mime_type, d.deposited_at, d.version, d.replaces, d.resource, d.type_code, d.class_code, d.author_id, d.presentation';
 
-/** The extension that marks a document archived (the DMP's "archivé": kept, out of default searches). */
-export const ARCHIVE_EXTENSION = 'https://dmp.sainte-felicite.example/fhir/StructureDefinition/document-archived';
+/**
+ * The columns an ITI-67 answer needs: the stored presentation and what may have changed since the
+ * deposit; the rest (the `resource` above all, costly to print and parse) only for documents
+ * deposited before presentations were stored.
+ */
+export const PRESENTED_COLUMNS =
+  'd.id, d.status, d.archived, d.confidentiality, d.visibility, d.version, d.presentation, ' +
+  ['resource', 'size', 'sha1', 'mime_type', 'deposited_at', 'replaces', 'class_code'].map((c) => `CASE WHEN d.presentation IS NULL THEN d.${c} END AS ${c}`).join(', ');
 
-const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
-const VISIBILITY_SYSTEM = 'https://mos.esante.gouv.fr/NOS/TRE_A07-StatutVisibiliteDocument/FHIR/TRE-A07-StatutVisibiliteDocument';
-const CLASS_SYSTEM = 'https://mos.esante.gouv.fr/NOS/TRE_A03-ClasseDocument/FHIR/TRE-A03-ClasseDocument';
+/** A row of PRESENTED_COLUMNS. */
+export type PresentedRow = Pick<DocumentRow, 'id' | 'status' | 'archived' | 'confidentiality' | 'visibility' | 'version' | 'presentation'> &
+  Partial<Pick<DocumentRow, 'resource' | 'size' | 'sha1' | 'mime_type' | 'deposited_at' | 'replaces'>> & { class_code?: string | null };
+
+/** A document's DocumentReference as JSON text: from its stored presentation, or made from its stored resource. */
+export function documentReferenceJson(row: PresentedRow, fhirBase: string): string {
+  if (isPresentation(row.presentation)) return presentStored(row.presentation, row, fhirBase);
+  return JSON.stringify(presentFromResource(row as DocumentRow, fhirBase));
+}
+
+/** A document's DocumentReference as an object (see `documentReferenceJson`). */
+export function presentDocumentReference(row: DocumentRow, fhirBase: string): Record<string, unknown> {
+  if (isPresentation(row.presentation)) return JSON.parse(presentStored(row.presentation, row, fhirBase)) as Record<string, unknown>;
+  return presentFromResource(row, fhirBase);
+}
 
 /**
  * Presents a stored document as a PDSm DocumentReference: the submitted metadata with the host's
  * id, status, security labels, archive flag, and `attachment.url` pointing at the ITI-68 retrieve URL.
+ * From the `resource` column: for documents without a stored presentation, and the reference the
+ * stored presentations are checked against.
  */
-export function presentDocumentReference(row: DocumentRow, fhirBase: string): Record<string, unknown> {
+export function presentFromResource(row: DocumentRow, fhirBase: string): Record<string, unknown> {
   // The row was just read from the database: its resource is ours to shape, without a copy.
   // (Codings were put in canonical form when the document was deposited.)
   const resource = row.resource;

@@ -1,6 +1,54 @@
 import type pg from 'pg';
 import type { RecordAccessState } from '../access/types.js';
 
+/**
+ * What the access rules need of `patient_record r`, as columns a statement about documents can
+ * select beside them (so that a document and its record come in one round trip).
+ */
+export const RECORD_ACCESS_COLUMNS = `r.ins AS record_ins, r.status AS record_status, r.minor AS record_minor,
+  r.medecin_traitant AS record_medecin_traitant, r.emergency_opposed AS record_emergency_opposed,
+  ARRAY(SELECT national_id FROM record_professional p WHERE p.ins = r.ins AND p.setting = 'authorised') AS record_authorised,
+  ARRAY(SELECT national_id FROM record_professional p WHERE p.ins = r.ins AND p.setting = 'blocked') AS record_blocked,
+  ARRAY(SELECT representative_id FROM legal_representative l WHERE l.ins = r.ins) AS record_representatives`;
+
+/** The columns of RECORD_ACCESS_COLUMNS, as node-postgres returns them. */
+export interface RecordAccessRow {
+  record_ins: string;
+  record_status: 'open' | 'closed';
+  record_minor: boolean;
+  record_medecin_traitant: string | null;
+  record_emergency_opposed: boolean;
+  record_authorised: string[];
+  record_blocked: string[];
+  record_representatives: string[];
+}
+
+/** The names of RECORD_ACCESS_COLUMNS, in order. */
+export const RECORD_ACCESS_NAMES: readonly (keyof RecordAccessRow)[] = [
+  'record_ins',
+  'record_status',
+  'record_minor',
+  'record_medecin_traitant',
+  'record_emergency_opposed',
+  'record_authorised',
+  'record_blocked',
+  'record_representatives',
+];
+
+/** The access state of a row of RECORD_ACCESS_COLUMNS. */
+export function recordAccessOf(row: RecordAccessRow): RecordAccessState {
+  return {
+    ins: row.record_ins,
+    status: row.record_status,
+    minor: row.record_minor,
+    emergencyOpposed: row.record_emergency_opposed,
+    authorised: new Set(row.record_authorised),
+    blocked: new Set(row.record_blocked),
+    legalRepresentatives: new Set(row.record_representatives),
+    ...(row.record_medecin_traitant ? { medecinTraitant: row.record_medecin_traitant } : {}),
+  };
+}
+
 /** Anything that runs a query: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
