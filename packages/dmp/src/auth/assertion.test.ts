@@ -1,4 +1,4 @@
-import { X509Certificate, createPrivateKey, randomUUID } from 'node:crypto';
+import { X509Certificate, createPrivateKey, randomUUID, sign } from 'node:crypto';
 import { issueCpsCertificate, issueEstablishmentCertificate, type IssuedCertificate } from '@dmp/national';
 import { CompactSign, base64url, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +121,17 @@ describe('signed assertion', () => {
     const [header, , signature] = (await rawSign(pki.cps, cpsClaims())).split('.');
     const altered = `${header}.${base64url.encode(JSON.stringify(cpsClaims({ mode: 'bris_de_glace', reason: 'x' })))}.${signature}`;
     expect(await refusal(altered)).toBe('assertion-bad-signature');
+  });
+
+  it('refuses an ES256 signature in DER form rather than r || s, and JWS extensions it does not support', async () => {
+    const key = createPrivateKey(pki.cps.keyPem);
+    const input = `${base64url.encode('{"alg":"ES256","typ":"JWT"}')}.${base64url.encode(JSON.stringify(cpsClaims()))}`;
+    const der = sign('sha256', Buffer.from(input), key).toString('base64url');
+    expect(await refusal(`${input}.${der}`)).toBe('assertion-bad-signature');
+    const p1363 = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+    expect((await verifyAssertion(`${input}.${p1363}`, cps, cps.publicKey, new InMemoryReplayStore())).actor.kind).toBe('professional');
+    const critical = `${base64url.encode('{"alg":"ES256","typ":"JWT","crit":["x-dmp"],"x-dmp":1}')}.${base64url.encode(JSON.stringify(cpsClaims()))}`;
+    expect(await refusal(`${critical}.${sign('sha256', Buffer.from(critical), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`)).toBe('assertion-malformed');
   });
 
   it('refuses an expired assertion, and one issued in the future', async () => {

@@ -1,5 +1,5 @@
-import { X509Certificate as NodeX509Certificate, createHash, createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
-import { CompactSign, compactVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
+import { X509Certificate as NodeX509Certificate, createHash, createPrivateKey, createPublicKey, randomUUID, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { CompactSign } from 'jose';
 import { parseInsToken, type Ins } from '@dmp/core';
 import type { AccessMode, Actor, ProfessionalIdentity, StructureIdentity } from '../access/types.js';
 import { classifyCertificateUnchecked, type ClientCertificateInfo } from './client-certificate.js';
@@ -168,9 +168,12 @@ export async function verifyAssertion(
   if (token.length > MAX_JWT_LENGTH || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token)) {
     throw new AuthenticationError('assertion-malformed', 'the assertion is not a compact JWS (header.payload.signature)');
   }
-  let header: ReturnType<typeof decodeProtectedHeader>;
+  const [encodedHeader, encodedPayload, encodedSignature] = token.split('.') as [string, string, string];
+  let header: Record<string, unknown>;
   try {
-    header = decodeProtectedHeader(token);
+    const parsed: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(encodedHeader, 'base64url')));
+    if (!isRecord(parsed)) throw new TypeError('not an object');
+    header = parsed;
   } catch (error) {
     throw new AuthenticationError('assertion-malformed', 'the assertion header is not valid base64url JSON', { cause: error });
   }
@@ -182,26 +185,34 @@ export async function verifyAssertion(
   if (keyAlgorithm !== alg) {
     throw new AuthenticationError('assertion-algorithm-refused', `assertion algorithm ${alg} does not fit the client certificate's key (${keyAlgorithm ?? 'unsupported key'})`);
   }
+  // Extensions of JWS that change what is signed or must be understood (RFC 7515 §4.1.11, RFC 7797) are not supported.
+  if (header.crit !== undefined || header.b64 !== undefined) {
+    throw new AuthenticationError('assertion-malformed', 'the assertion header uses JWS extensions (crit, b64) this host does not support');
+  }
   if (header.x5c !== undefined) {
-    const [first] = Array.isArray(header.x5c) ? header.x5c : [];
+    const [first] = Array.isArray(header.x5c) ? (header.x5c as unknown[]) : [];
     const fingerprint = typeof first === 'string' ? createHash('sha256').update(Buffer.from(first, 'base64')).digest('hex') : undefined;
     if (fingerprint !== certificate.fingerprint256) {
       throw new AuthenticationError('assertion-certificate-mismatch', 'the assertion\'s x5c certificate is not the TLS client certificate');
     }
   }
 
-  let payloadBytes: Uint8Array;
-  try {
-    ({ payload: payloadBytes } = await compactVerify(token, publicKey, { algorithms: [alg] }));
-  } catch (error) {
-    if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
-      throw new AuthenticationError('assertion-bad-signature', 'the assertion\'s signature does not verify with the TLS client certificate\'s key', { cause: error });
+  // The signature over "header.payload" (RFC 7515 §5.2): ES256 as the 64-byte r || s, RS256 as PKCS #1 v1.5.
+  const signature = Buffer.from(encodedSignature, 'base64url');
+  let valid = false;
+  if (alg === 'RS256' || signature.length === 64) {
+    try {
+      valid = verifySignature('sha256', Buffer.from(`${encodedHeader}.${encodedPayload}`, 'ascii'), alg === 'ES256' ? { key: publicKey, dsaEncoding: 'ieee-p1363' } : publicKey, signature);
+    } catch {
+      valid = false;
     }
-    throw new AuthenticationError('assertion-malformed', `the assertion cannot be verified: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (!valid) {
+    throw new AuthenticationError('assertion-bad-signature', 'the assertion\'s signature does not verify with the TLS client certificate\'s key');
   }
   let payload: unknown;
   try {
-    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payloadBytes));
+    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(encodedPayload, 'base64url')));
   } catch (error) {
     throw new AuthenticationError('assertion-malformed', 'the assertion payload is not JSON', { cause: error });
   }
