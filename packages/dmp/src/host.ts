@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { createTestAuthority, issueServerCertificate, saveCredentials, SimulatedDirectory, SimulatedInsi, type HealthDirectory, type InsiService, type TestAuthority } from '@dmp/national';
 import { buildApp } from './api/app.js';
 import { mutualTlsAuthenticator } from './api/authenticate-request.js';
@@ -71,7 +72,13 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
   // fhirBase is settled once the port is known (port 0 in tests lets the system choose).
   const services: { -readonly [K in keyof HostServices]: HostServices[K] } = { pool: database.pool, masterKey: config.masterKey, fhirBase: config.fhirBase, audit };
   const verifier = await loadClientCertificateVerifier(config.pkiDir);
-  const replayStore = new PostgresReplayStore(database.pool);
+  // The assertions' single-use ids are claimed on a connection of their own that commits without
+  // waiting for the disk (synchronous_commit off): the claims go one batch at a time, and an answer
+  // leaves only once its audit entry (or its deposit) has committed with a flush of the log, which
+  // makes every claim committed before it durable too. So a claim costs no flush of its own.
+  const replayPool = new pg.Pool({ connectionString: database.url, max: 1, options: '-c synchronous_commit=off' });
+  replayPool.on('error', (error) => options.onLog?.(`replay store pool: ${error.message}`));
+  const replayStore = new PostgresReplayStore(replayPool);
   const insi = new SimulatedInsi();
   const directory = new SimulatedDirectory();
   const app = await buildApp({
@@ -141,6 +148,7 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
       email.close();
       await demoSmtp?.close();
       await audit.close();
+      await replayPool.end();
       await createCheckpoint(database.pool, signingKeyPem).catch(() => undefined);
       await database.close();
     },
