@@ -61,16 +61,20 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
     ...(config.databaseUrl ? { url: config.databaseUrl } : {}),
     embeddedDir: path.join(config.home, 'pg'),
     embeddedPort: config.embeddedPort,
-    poolSize: 20,
+    poolSize: 4, // migrations, and tools given `database`; requests use `pool` below
     stopReusedServer: true,
     ...(options.onLog ? { onLog: options.onLog } : {}),
   });
+  // Requests use a pool of their own in node-postgres' pipeline mode: statements a request sends
+  // together (a deposit's) share one round trip; awaited one by one, they behave as usual.
+  const pool = new pg.Pool({ connectionString: database.url, max: 20, pipeline: true });
+  pool.on('error', (error) => options.onLog?.(`database pool: ${error.message}`));
   const authority = await createTestAuthority({ dir: config.pkiDir });
   const serverCert = await ensureServerCertificate(authority, config.pkiDir);
   const signingKeyPem = await ensureAuditSigningKey(config.auditSigningKeyFile);
-  const audit = new AuditWriter({ pool: database.pool, enabled: !config.auditDisabled });
+  const audit = new AuditWriter({ pool, enabled: !config.auditDisabled });
   // fhirBase is settled once the port is known (port 0 in tests lets the system choose).
-  const services: { -readonly [K in keyof HostServices]: HostServices[K] } = { pool: database.pool, masterKey: config.masterKey, fhirBase: config.fhirBase, audit };
+  const services: { -readonly [K in keyof HostServices]: HostServices[K] } = { pool, masterKey: config.masterKey, fhirBase: config.fhirBase, audit };
   const verifier = await loadClientCertificateVerifier(config.pkiDir);
   // The assertions' single-use ids are claimed on a connection of their own that commits without
   // waiting for the disk (synchronous_commit off): the claims go one batch at a time, and an answer
@@ -90,16 +94,16 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
     logger: options.logger ?? false,
   });
   // Outgoing messages: a durable outbox, sent by SMTP (the demo's own server unless a relay is configured) and the SMS gateway.
-  const demoSmtp = config.smtp ? undefined : await startDemoSmtpServer({ pool: database.pool, port: config.demoSmtpPort });
+  const demoSmtp = config.smtp ? undefined : await startDemoSmtpServer({ pool, port: config.demoSmtpPort });
   const email = new SmtpEmailSender({
     host: config.smtp?.host ?? demoSmtp!.host,
     port: config.smtp?.port ?? demoSmtp!.port,
     from: config.mailFrom,
     ...(config.smtp ? { secure: config.smtp.secure, requireTls: config.smtp.requireTls } : {}),
   });
-  const dispatcher = new OutboxDispatcher({ pool: database.pool, masterKey: config.masterKey, email, sms: new DemoSmsGateway(database.pool) });
+  const dispatcher = new OutboxDispatcher({ pool, masterKey: config.masterKey, email, sms: new DemoSmsGateway(pool) });
   dispatcher.start();
-  services.notifier = outboxNotifier({ pool: database.pool, masterKey: config.masterKey, directory, kick: () => dispatcher.kick() });
+  services.notifier = outboxNotifier({ pool, masterKey: config.masterKey, directory, kick: () => dispatcher.kick() });
   const { app: portal } = await buildPortalApp({
     services,
     insi,
@@ -124,7 +128,7 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
   }
   const fhirBase = services.fhirBase;
   const every = options.checkpointEveryMs ?? 60_000;
-  const timer = every > 0 ? setInterval(() => void createCheckpoint(database.pool, signingKeyPem).catch(() => undefined), every) : undefined;
+  const timer = every > 0 ? setInterval(() => void createCheckpoint(pool, signingKeyPem).catch(() => undefined), every) : undefined;
   timer?.unref();
   return {
     config,
@@ -149,7 +153,8 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
       await demoSmtp?.close();
       await audit.close();
       await replayPool.end();
-      await createCheckpoint(database.pool, signingKeyPem).catch(() => undefined);
+      await createCheckpoint(pool, signingKeyPem).catch(() => undefined);
+      await pool.end();
       await database.close();
     },
   };
