@@ -10,10 +10,11 @@ import { inTransaction } from '../packages/dmp/src/db/database.js';
 import { auditRecordOf, type AuditFacts } from '../packages/dmp/src/records/audit-trail.js';
 import { sealContent } from '../packages/dmp/src/records/content-crypto.js';
 import { documentAccessState, INSERT_DOCUMENT } from '../packages/dmp/src/records/deposit-documents.js';
-import { PRESENTED_COLUMNS, type DocumentRow, type PresentedRow } from '../packages/dmp/src/records/document-presenter.js';
+import { PRESENTED_COLUMNS, type PresentedRow } from '../packages/dmp/src/records/document-presenter.js';
 import { presentationOf } from '../packages/dmp/src/records/document-presentation.js';
 import { documentSearchWhere } from '../packages/dmp/src/records/document-search.js';
-import { documentWithRecordStatement, recordAndSearchStatement } from '../packages/dmp/src/records/read-documents.js';
+import { copyOutRows } from '../packages/dmp/src/records/copy-out.js';
+import { recordAndSearchStatement, retrieveSelect } from '../packages/dmp/src/records/read-documents.js';
 import { loadRecord, recordAccessOf, type RecordAccessRow } from '../packages/dmp/src/records/record-repository.js';
 import { deliveryReport, pdfOf } from '../packages/dmp/test/fixtures/documents.js';
 import { DEPOSITOR, depositPatient, searchPatient, type DatasetSpec } from './dataset.js';
@@ -33,7 +34,7 @@ import type { Operation } from './load.js';
  *   audit append (heads FOR UPDATE, INSERT entry, UPDATE head); COMMIT
  * - search: the record and the search page in one SELECT (the product's statement, with the scope
  *   the host guesses once it has served the reader); the audit append
- * - retrieve: the document row, its record and its content (100 KB) in one SELECT; the audit append
+ * - retrieve: the document row, its record and its content (100 KB) in one binary COPY; the audit append
  */
 
 /** What the ceilings need to act as the bench's professionals (their actors, as the host derives them). */
@@ -53,8 +54,6 @@ export async function ceilingActors(software: BenchSoftware): Promise<CeilingAct
   };
   return { depositor: await contextOf(software.depositor), reader: await contextOf(software.reader) };
 }
-
-type ScopedRow = DocumentRow & { type_code: string; class_code: string; author_id: string };
 
 function randomInt(below: number): number {
   return Math.floor(Math.random() * below);
@@ -165,14 +164,31 @@ export function ceilingRetrieve(pool: pg.Pool, actors: CeilingActors, ids: reado
     const id = ids[randomInt(ids.length)];
     if (!id) throw new Error('retrieve: nothing deposited');
     const ctx = withRequestId(actors.reader);
-    const found = await pool.query<ScopedRow & RecordAccessRow & { ciphertext: Buffer }>(documentWithRecordStatement(id, true));
-    const row = found.rows[0];
+    // the host's statement: the document, its record and its sealed content by binary COPY
+    const client = await pool.connect();
+    const fields = await copyOutRows(client, retrieveSelect(id)).finally(() => client.release());
+    const row = fields[0];
     if (!row) throw new Error(`no document ${id}`);
-    const decision = decide(ctx.actor, 'document.read', recordAccessOf(row), { mode: ctx.mode, document: documentAccessState(row) });
+    const text = (i: number): string => row[i]?.toString('utf8') ?? '';
+    const list = (i: number): string[] => JSON.parse(text(i)) as string[];
+    const record = recordAccessOf({
+      record_ins: text(14),
+      record_status: text(15) as 'open' | 'closed',
+      record_minor: text(16) === 'true',
+      record_medecin_traitant: row[17] ? text(17) : null,
+      record_emergency_opposed: text(18) === 'true',
+      record_authorised: list(19),
+      record_blocked: list(20),
+      record_representatives: list(21),
+    });
+    const document = { type_code: text(6), class_code: text(7), visibility: list(5), author_id: text(8), status: text(3), archived: text(4) === 'true' };
+    const decision = decide(ctx.actor, 'document.read', record, { mode: ctx.mode, document: documentAccessState(document) });
     if (!decision.allowed) throw new Error(`retrieve refused: ${decision.reason}`);
-    if (row.ciphertext.length !== CONTENT_SIZE) throw new Error(`content of ${id}: ${row.ciphertext.length}`);
+    if (row[13]?.length !== CONTENT_SIZE) throw new Error(`content of ${id}: ${row[13]?.length ?? 'none'}`);
+    const ins = text(1);
+    const uniqueId = text(2);
     if (audit) {
-      const facts: AuditFacts = { action: 'document.retrieve', ins: row.ins, documentId: row.id, documentUniqueId: row.unique_id, outcome: 'allowed', rule: decision.rule };
+      const facts: AuditFacts = { action: 'document.retrieve', ins, documentId: id, documentUniqueId: uniqueId, outcome: 'allowed', rule: decision.rule };
       await inTransaction(pool, (client) => appendInTransaction(client, [auditRecordOf(ctx, facts)]));
     }
     return true;

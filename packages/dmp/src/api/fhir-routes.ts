@@ -6,7 +6,7 @@ import type { Bundle, BundleEntry } from '../fhir/fhir-types.js';
 import { depositDocuments } from '../records/deposit-documents.js';
 import { documentReferenceJson } from '../records/document-presenter.js';
 import { parseProvideBundle, parseSimplifiedPublish } from '../records/parse-submission.js';
-import { depositedDocument, findPresentedDocuments, readDocument } from '../records/read-documents.js';
+import { depositedDocument, findPresentedDocuments, readDocument, retrieveDocument } from '../records/read-documents.js';
 import { updateDocument, type DocumentPatch } from '../records/update-document.js';
 import { findSubmissionSets } from '../records/submission-sets.js';
 import { recordStatus } from '../records/record-status.js';
@@ -104,12 +104,12 @@ export async function registerFhirRoutes(app: FastifyInstance, options: AppOptio
 
   // ITI-68 Retrieve Document: the bytes, or a Binary resource when FHIR JSON is asked for
   app.get<{ Params: { id: string } }>('/Binary/:id', async (request, reply) => {
-    const { row, content } = await readDocument(ctx(request), services, request.params.id, true);
+    const { id, mimeType, content } = await retrieveDocument(ctx(request), services, request.params.id);
     const accept = request.headers.accept ?? '';
     if (accept.includes(FHIR_JSON)) {
-      return sendFhir(reply, 200, { resourceType: 'Binary', id: row.id, contentType: row.mime_type, data: content!.toString('base64') });
+      return sendFhir(reply, 200, { resourceType: 'Binary', id, contentType: mimeType, data: content.toString('base64') });
     }
-    return reply.status(200).type(row.mime_type).header('content-length', content!.length).send(content);
+    return reply.status(200).type(mimeType).header('content-length', content.length).send(content);
   });
 
   // Masking, visibility, archiving, logical deletion (PDSm conditional PATCH)

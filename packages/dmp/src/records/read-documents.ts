@@ -5,6 +5,7 @@ import { decide, searchScope, type RecordAccessState, type SearchScope } from '.
 import type { HostServices, RequestContext } from '../context.js';
 import { FhirError } from '../fhir/fhir-error.js';
 import { openContent } from './content-crypto.js';
+import { copyOutRows, type CopyRow } from './copy-out.js';
 import { documentAccessState } from './deposit-documents.js';
 import { DOCUMENT_COLUMNS, PRESENTED_COLUMNS, type DocumentRow, type PresentedRow } from './document-presenter.js';
 import { documentSearchWhere, type DocumentFilters, type SqlWhere } from './document-search.js';
@@ -177,10 +178,40 @@ async function loadDocument(services: HostServices, id: string): Promise<ScopedR
   return result.rows[0];
 }
 
+/** What deciding, auditing and answering a read of one document needs of its row. */
+type ReadRow = Pick<ScopedRow, 'id' | 'ins' | 'unique_id' | 'status' | 'archived' | 'visibility' | 'type_code' | 'class_code' | 'author_id'> & Partial<SealedColumns>;
+
 /**
- * Reads one document's metadata (or, with `withContent`, its decrypted content: IHE ITI-68),
- * after the access decision; the read is audited, allowed or refused, before anything is returned.
- * A document the caller may not see is answered as not found, so its existence does not leak.
+ * Decides the read of one document, audits it (allowed or refused), and opens its content when it
+ * came with the row; throws 404 (a document the caller may not see is answered as not found, so
+ * its existence does not leak).
+ */
+async function decideRead(ctx: RequestContext, services: HostServices, row: ReadRow, record: RecordAccessState, withContent: boolean): Promise<Buffer | undefined> {
+  checkAssertedPatient(ctx, row.ins);
+  const decision = decide(ctx.actor, 'document.read', record, {
+    mode: ctx.mode,
+    ...(ctx.reason ? { reason: ctx.reason } : {}),
+    document: documentAccessState(row),
+  });
+  const facts = { action: withContent ? 'document.retrieve' : 'document.read', ins: row.ins, documentId: row.id, documentUniqueId: row.unique_id };
+  if (!decision.allowed) {
+    await recordAudit(services, ctx, { ...facts, outcome: 'denied', rule: decision.rule, details: { reason: decision.reason } });
+    throw FhirError.of(404, 'not-found', `no document ${row.id} you may read`);
+  }
+  let content: Buffer | undefined;
+  if (withContent) {
+    if (!row.wrapped_key || !row.iv || !row.tag || !row.ciphertext) throw FhirError.of(500, 'exception', 'document content missing');
+    content = openContent({ wrappedKey: row.wrapped_key, iv: row.iv, tag: row.tag, ciphertext: row.ciphertext }, services.masterKey, row.id);
+  }
+  await recordAudit(services, ctx, { ...facts, outcome: 'allowed', rule: decision.rule });
+  void services.notifier?.accessed(ctx, row.ins, decision.rule, ctx.requestId);
+  return content;
+}
+
+/**
+ * Reads one document's metadata (or, with `withContent`, its decrypted content), after the access
+ * decision; the read is audited, allowed or refused, before anything is returned. A document the
+ * caller may not see is answered as not found, so its existence does not leak.
  */
 export async function readDocument(
   ctx: RequestContext,
@@ -192,27 +223,98 @@ export async function readDocument(
     ? (await services.pool.query<ScopedRow & Partial<SealedColumns> & RecordAccessRow>(documentWithRecordStatement(id, withContent))).rows[0]
     : undefined;
   if (!row) throw FhirError.of(404, 'not-found', `no document ${id}`);
-  checkAssertedPatient(ctx, row.ins);
-  const record = recordAccessOf(row);
-  const decision = decide(ctx.actor, 'document.read', record, {
-    mode: ctx.mode,
-    ...(ctx.reason ? { reason: ctx.reason } : {}),
-    document: documentAccessState(row),
-  });
-  const facts = { action: withContent ? 'document.retrieve' : 'document.read', ins: row.ins, documentId: row.id, documentUniqueId: row.unique_id };
-  if (!decision.allowed) {
-    await recordAudit(services, ctx, { ...facts, outcome: 'denied', rule: decision.rule, details: { reason: decision.reason } });
-    throw FhirError.of(404, 'not-found', `no document ${id} you may read`);
-  }
-  let content: Buffer | undefined;
-  if (withContent) {
-    if (!row.wrapped_key || !row.iv || !row.tag || !row.ciphertext) throw FhirError.of(500, 'exception', 'document content missing');
-    content = openContent({ wrappedKey: row.wrapped_key, iv: row.iv, tag: row.tag, ciphertext: row.ciphertext }, services.masterKey, row.id);
-    delete row.ciphertext;
-  }
-  await recordAudit(services, ctx, { ...facts, outcome: 'allowed', rule: decision.rule });
-  void services.notifier?.accessed(ctx, row.ins, decision.rule, ctx.requestId);
+  const content = await decideRead(ctx, services, row, recordAccessOf(row), withContent);
+  delete row.ciphertext;
   return { row, ...(content ? { content } : {}) };
+}
+
+/** The fields a retrieve reads (of `x`, below), in order. */
+const RETRIEVE_FIELDS = [
+  'x.id::text',
+  'x.ins',
+  'x.unique_id',
+  'x.status',
+  'x.archived::text',
+  'array_to_json(x.visibility)::text',
+  'x.type_code',
+  'x.class_code',
+  'x.author_id',
+  'x.mime_type',
+  'x.wrapped_key',
+  'x.iv',
+  'x.tag',
+  'x.ciphertext',
+  'x.record_ins',
+  'x.record_status',
+  'x.record_minor::text',
+  'x.record_medecin_traitant',
+  'x.record_emergency_opposed::text',
+  'array_to_json(x.record_authorised)::text',
+  'array_to_json(x.record_blocked)::text',
+  'array_to_json(x.record_representatives)::text',
+] as const;
+
+/** The query a retrieve reads by binary COPY: every field as text, or bytea. `id` must be a checked UUID. */
+export function retrieveSelect(id: string): string {
+  return `SELECT ${RETRIEVE_FIELDS.join(', ')}
+    FROM (SELECT d.id, d.ins, d.unique_id, d.status, d.archived, d.visibility, d.type_code, d.class_code, d.author_id, d.mime_type,
+                 c.wrapped_key, c.iv, c.tag, c.ciphertext, ${RECORD_ACCESS_COLUMNS}
+            FROM document d JOIN document_content c ON c.document_id = d.id JOIN patient_record r ON r.ins = d.ins
+           WHERE d.id = '${id}') x`;
+}
+
+/**
+ * IHE ITI-68: one document's content, decrypted, after the access decision (audited, allowed or
+ * refused, before anything is returned; a document the caller may not see is not found). The
+ * document, its record and its sealed content come in one statement, by binary COPY (copy-out.ts):
+ * the content as its bytes, not as hex.
+ */
+export async function retrieveDocument(ctx: RequestContext, services: HostServices, id: string): Promise<{ id: string; mimeType: string; content: Buffer }> {
+  if (!UUID.test(id)) throw FhirError.of(404, 'not-found', `no document ${id}`);
+  const client = await services.pool.connect();
+  let fields: CopyRow | undefined;
+  try {
+    fields = (await copyOutRows(client, retrieveSelect(id)))[0];
+    client.release();
+  } catch (error) {
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
+  if (!fields) throw FhirError.of(404, 'not-found', `no document ${id}`);
+  const text = (i: number): string => {
+    const field = fields[i];
+    if (!field) throw new Error(`retrieve: field ${RETRIEVE_FIELDS[i]} is null`);
+    return field.toString('utf8');
+  };
+  const bytes = (i: number): Buffer | undefined => fields[i] ?? undefined;
+  const list = (i: number): string[] => JSON.parse(text(i)) as string[];
+  const row: ReadRow = {
+    id: text(0),
+    ins: text(1),
+    unique_id: text(2),
+    status: text(3) as ReadRow['status'],
+    archived: text(4) === 'true',
+    visibility: list(5),
+    type_code: text(6),
+    class_code: text(7),
+    author_id: text(8),
+    ...(bytes(10) ? { wrapped_key: bytes(10) } : {}),
+    ...(bytes(11) ? { iv: bytes(11) } : {}),
+    ...(bytes(12) ? { tag: bytes(12) } : {}),
+    ...(bytes(13) ? { ciphertext: bytes(13) } : {}),
+  };
+  const record = recordAccessOf({
+    record_ins: text(14),
+    record_status: text(15) as RecordAccessRow['record_status'],
+    record_minor: text(16) === 'true',
+    record_medecin_traitant: fields[17] ? text(17) : null,
+    record_emergency_opposed: text(18) === 'true',
+    record_authorised: list(19),
+    record_blocked: list(20),
+    record_representatives: list(21),
+  });
+  const content = await decideRead(ctx, services, row, record, true);
+  return { id: row.id, mimeType: text(9), content: content! };
 }
 
 /**
