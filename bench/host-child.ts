@@ -13,10 +13,12 @@ export interface HostChildOptions {
   readonly auditOff: boolean;
   /** Write a V8 CPU profile of the host into this folder (node --cpu-prof). */
   readonly cpuProfileDir?: string;
+  /** Run this compiled bundle of host-process.ts (see host-bundle.ts) with plain node; absent: the TypeScript under tsx. */
+  readonly bundle?: string;
   readonly log: (line: string) => void;
 }
 
-/** The DMP host running in a child process (`node --import tsx bench/host-process.ts`). */
+/** The DMP host running in a child process (`node host.mjs`, the compiled bundle, or `node --import tsx bench/host-process.ts`). */
 export class HostChild {
   private constructor(
     private readonly child: ChildProcess,
@@ -30,9 +32,7 @@ export class HostChild {
     const args = [
       ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []),
       '--expose-gc',
-      '--import',
-      'tsx',
-      path.join(HERE, 'host-process.ts'),
+      ...(options.bundle ? [options.bundle] : ['--import', 'tsx', path.join(HERE, 'host-process.ts')]),
     ];
     const env: NodeJS.ProcessEnv = {
       ...process.env,

@@ -8,6 +8,7 @@ import { migrate } from '../packages/dmp/src/db/migrate.js';
 import { ceilingActors, ceilingDeposit, ceilingRetrieve, ceilingSearch, type CeilingActors } from './ceiling.js';
 import { DEPOSIT_PATIENTS_SQL, datasetReady, generateDataset, removeDeposits, type DatasetSpec, type RunSql } from './dataset.js';
 import { HostChild } from './host-child.js';
+import { buildHostBundle } from './host-bundle.js';
 import { connectHttp, DepositBodies, depositOperation, prepareSoftware, retrieveOperation, searchOperation, type BenchSoftware, type HttpBench } from './http-phases.js';
 import { medianOf, runLoad, type MedianResult, type Operation, type PhaseResult } from './load.js';
 import { runPgliteCeilings } from './pglite.js';
@@ -40,6 +41,8 @@ interface Options {
   readonly pglitePatients: number;
   /** Longest wait for the machine to be idle before a measured phase. */
   readonly quietMaxMs: number;
+  /** How the host runs: compiled (an esbuild bundle, plain node) or its TypeScript under tsx. */
+  readonly hostRuntime: 'bundle' | 'tsx';
 }
 
 function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
@@ -78,7 +81,13 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options 
     home: flags.get('home') ?? env.BENCH_HOME ?? path.join(os.tmpdir(), 'dmp-bench-home'),
     pglitePatients: number('pglite-patients', 'BENCH_PGLITE_PATIENTS', quick ? 200 : 5_000),
     quietMaxMs: number('quiet-max', 'BENCH_QUIET_MAX_S', quick ? 3 : 15) * 1000,
+    hostRuntime: hostRuntimeOf(flags.get('host') ?? env.BENCH_HOST ?? 'bundle'),
   };
+}
+
+function hostRuntimeOf(value: string): 'bundle' | 'tsx' {
+  if (value !== 'bundle' && value !== 'tsx') throw new Error(`--host: bundle or tsx, not ${value}`);
+  return value;
 }
 
 const log = (line: string): void => {
@@ -129,6 +138,9 @@ async function ensureDataset(options: Options, masterKey: Buffer): Promise<numbe
   }
 }
 
+/** The compiled host (built once per run when `--host=bundle`). */
+let hostBundle: string | undefined;
+
 /** Roughly how many requests a phase serves, to pre-sign enough assertions (adjusted after each run). */
 const expectedRate: Record<PhaseName, number> = { deposit: 500, search: 2_000, retrieve: 2_000 };
 
@@ -160,7 +172,14 @@ async function httpScenario(
   heap?: { before: NodeJS.MemoryUsage; after: NodeJS.MemoryUsage; rssAfterGc: number };
   signing: Record<string, number>;
 }> {
-  const child = await HostChild.start({ home: options.home, databaseUrl: options.databaseUrl, auditOff, ...(profileDir ? { cpuProfileDir: profileDir } : {}), log });
+  const child = await HostChild.start({
+    home: options.home,
+    databaseUrl: options.databaseUrl,
+    auditOff,
+    ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+    ...(hostBundle ? { bundle: hostBundle } : {}),
+    log,
+  });
   log(`host: pid ${child.pid}, port ${child.port}, audit ${auditOff ? 'OFF' : 'on'}, RSS at start ${mb(child.memory()?.rss)}`);
   const http: HttpBench = connectHttp(await software(), child.port, options.concurrency);
   const bodies = new DepositBodies();
@@ -264,6 +283,10 @@ async function main(): Promise<void> {
     `  database ${new URL(options.databaseUrl).pathname.slice(1)}; concurrency ${options.concurrency}; ${options.reps} x (${options.warmupMs / 1000} s warm-up + ${options.durationMs / 1000} s measured) per phase; scenarios ${[...options.only].join(', ')}`,
   );
 
+  if (options.hostRuntime === 'bundle' && (options.only.has('http') || options.only.has('off'))) {
+    hostBundle = await buildHostBundle(path.join(resultsDir, 'host-bundle'));
+    log(`  host: compiled into ${path.relative(process.cwd(), hostBundle)} (esbuild), run with plain node`);
+  } else log('  host: TypeScript under tsx');
   const generationSeconds = await ensureDataset(options, config.masterKey);
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
   const backend = (await pool.query<{ pid: number; db: string }>('SELECT pg_backend_pid() AS pid, current_database() AS db')).rows[0]!;
