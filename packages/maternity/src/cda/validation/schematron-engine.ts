@@ -330,6 +330,49 @@ export class SchematronRunner {
     };
   }
 
+  /**
+   * Compiles every expression of the schema now (otherwise each is compiled on first use) and
+   * returns the ones that do not compile, with the error.
+   */
+  compileAll(): { readonly expression: string; readonly error: string }[] {
+    const failures: { expression: string; error: string }[] = [];
+    const attempt = (expression: string, ns: Readonly<Record<string, string>>): void => {
+      try {
+        compileXPath(expression, ns, this.externals);
+      } catch (e) {
+        failures.push({ expression, error: errorMessage(e) });
+      }
+    };
+    for (const g of this.schema.globals) attempt(this.rewrite(g.value), this.schema.namespaces);
+    for (const prepared of this.prepared.flat()) {
+      const ns = prepared.rule.namespaces;
+      for (const alt of prepared.alternatives) if (alt.kind === 'path') for (const step of alt.steps) attempt(step.expr, ns);
+      if (prepared.rule.checks.length > 0) attempt(prepared.checksExpression, ns);
+      for (const c of prepared.rule.checks) attempt(messageExpression(c, prepared.letPrefix, this.rewrite), ns);
+    }
+    return failures;
+  }
+
+  /**
+   * For each rule, the nodes its context matches (before the first-rule-wins exclusion of its
+   * pattern) as the engine finds them, and as the XSLT definition `root//(P)` gives them,
+   * evaluated directly (a rooted alternative `/…` as it is). For tests of the engine.
+   */
+  contextMatches(root: XdmNode): { readonly context: string; readonly engine: XdmNode[]; readonly definition: XdmNode[] }[] {
+    const doc = indexDocument(root);
+    const base: Record<string, unknown> = { ...this.globals(doc, []), __docs: this.docs, __cands: [], __ctx: [], __nodes: [] };
+    return this.prepared.flat().map((prepared) => {
+      const definition = new Set<XdmNode>();
+      for (const alt of splitUnion(prepared.rule.context)) {
+        const expr = alt.startsWith('/') ? alt : `/descendant-or-self::node()/(${alt})`;
+        for (const n of items(compileXPath(this.rewrite(expr), prepared.rule.namespaces, this.externals)(root, base))) {
+          if (typeof n === 'object' && n !== null) definition.add(n);
+        }
+      }
+      return { context: prepared.rule.context, engine: this.match(prepared, doc, base), definition: [...definition] };
+    });
+  }
+
   /** Evaluates the global variables in order; literals need no evaluation. */
   private globals(doc: IndexedDocument, found: Found[]): Record<string, unknown> {
     const values: Record<string, unknown> = {};

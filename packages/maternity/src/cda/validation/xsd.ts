@@ -31,7 +31,6 @@ export async function xsdIssues(xml: string): Promise<ValidationIssue[]> {
     xml: [{ fileName: DOCUMENT_NAME, contents: xml }],
     schema: [main],
     preload: [...preload],
-    initialMemoryPages: 64 * memoryPages.MiB,
     maxMemoryPages: 1 * memoryPages.GiB,
     modifyArguments: (args) => ['--nonet', ...args],
   });
