@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wallTimeToInstant } from './local-time.js';
 
 /**
  * What the maternity's staff record, as it arrives from the staff UI or the JSON API, with the
@@ -14,14 +15,15 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => (v === '' ? undefined : v));
 
-/** A local date-time as the staff type it (`2026-11-20T14:32`) or an ISO instant. */
+/** A local date-time as the staff type it (`2026-11-20T14:32`, the maternity's time zone) or an ISO instant with its offset. */
 const dateTime = (what: string) =>
   z
     .string({ error: `${what} est obligatoire` })
     .trim()
     .min(1, `${what} est obligatoire`)
     .refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/.test(v) && !Number.isNaN(Date.parse(v)), `${what} n'est pas une date et heure valide`)
-    .transform((v) => new Date(v).toISOString());
+    // without an offset, a time is the maternity's local time (what a datetime-local field gives)
+    .transform((v) => (/(Z|[+-]\d{2}:\d{2})$/.test(v) ? new Date(v) : wallTimeToInstant(v)).toISOString());
 const optionalDateTime = (what: string) =>
   z
     .string()

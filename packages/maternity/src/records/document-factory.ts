@@ -13,6 +13,7 @@ import {
   type Professional,
 } from '../documents/index.js';
 import { organisationOf, patientIdentityOf } from './document-sources.js';
+import { zonedIso } from './local-time.js';
 import type { DocumentKind } from './documents.js';
 import type { PatientRecord } from './patients.js';
 import type { StayRecord } from './stays.js';
@@ -49,20 +50,20 @@ type Sources = { readonly delivery: Delivery } | { readonly operation: Caesarean
 function header(common: Common, kind: DocumentKind, end: string | undefined): DocumentHeaderInput {
   const v = common.versioning.get(kind);
   if (!v) throw new Error(`no versioning for ${kind}`);
-  const signed = { professional: common.author, time: common.validatedAt };
+  const signed = { professional: common.author, time: zonedIso(common.validatedAt) };
   return {
     id: { root: v.documentId },
     setId: { root: v.setId },
     version: v.version,
     ...(v.replaces ? { replaces: { root: v.replaces.uniqueId.replace(/^urn:oid:/, '') } } : {}),
-    effectiveTime: common.validatedAt,
+    effectiveTime: zonedIso(common.validatedAt),
     confidentiality: 'N',
     author: signed,
     legalAuthenticator: signed,
     custodian: organisationOf(common.ctx.identity),
     encounter: {
-      start: common.stay.admittedAt,
-      ...(end ? { end } : {}),
+      start: zonedIso(common.stay.admittedAt),
+      ...(end ? { end: zonedIso(end) } : {}),
       facilityType: common.ctx.identity.facilityType,
       practiceSetting: common.ctx.identity.practiceSetting,
       responsible: common.author,

@@ -14,6 +14,7 @@ import {
   type Treatment,
 } from '../documents/index.js';
 import { HYSTEROTOMIES, INCISIONS, type CaesareanInput, type DeliveryInput, type DischargeInput } from './clinical-input.js';
+import { zonedIso } from './local-time.js';
 import type { PatientRecord } from './patients.js';
 
 /**
@@ -85,7 +86,7 @@ export function deliveryOf(
     return {
       rank: index + 1,
       sex: n.sex,
-      birthTime: index === 0 ? input.deliveredAt : (n.bornAt ?? input.deliveredAt),
+      birthTime: zonedIso(index === 0 ? input.deliveredAt : (n.bornAt ?? input.deliveredAt)),
       weightG: n.weightGrams,
       ...(n.lengthCm !== undefined ? { lengthCm: n.lengthCm } : {}),
       ...(n.headCircumferenceCm !== undefined ? { headCircumferenceCm: n.headCircumferenceCm } : {}),
@@ -101,10 +102,11 @@ export function deliveryOf(
     };
   });
   return {
-    admission: context.admittedAt,
-    ...(input.labourStartedAt ? { labourStart: input.labourStartedAt } : {}),
-    labourOnset: input.mode === 'cesarienne_programmee' ? 'cesarienne_avant_travail' : 'spontane',
-    deliveryTime: input.deliveredAt,
+    admission: zonedIso(context.admittedAt),
+    ...(input.labourStartedAt ? { labourStart: zonedIso(input.labourStartedAt) } : {}),
+    // an emergency caesarean without recorded labour: the builder infers the onset
+    ...(input.mode === 'cesarienne_programmee' ? { labourOnset: 'cesarienne_avant_travail' as const } : input.labourStartedAt || !caesarean ? { labourOnset: 'spontane' as const } : {}),
+    deliveryTime: zonedIso(input.deliveredAt),
     gestationalAge: { weeks: input.gestationalWeeks, days: input.gestationalDays },
     fetusCount: input.newborns.length,
     mode,
@@ -123,8 +125,8 @@ export function deliveryOf(
 /** The caesarean as the CRO describes it. */
 export function caesareanOf(input: CaesareanInput, team: { surgeon: Professional; anaesthetist: Professional; assistant?: Professional; midwife?: Professional }): CaesareanOperation {
   return {
-    start: input.startedAt,
-    end: input.endedAt,
+    start: zonedIso(input.startedAt),
+    end: zonedIso(input.endedAt),
     indication: { text: input.indication, urgency: input.urgency },
     team,
     anaesthesia: input.anaesthesia,
@@ -155,8 +157,8 @@ export function dischargeOf(input: DischargeInput, context: { admittedAt: string
           }),
         };
   return {
-    admission: context.admittedAt,
-    discharge: input.dischargedAt,
+    admission: zonedIso(context.admittedAt),
+    discharge: zonedIso(input.dischargedAt),
     admissionMode: input.admissionMode,
     dischargeMode: input.mode,
     reasonForStay: input.reasonForStay,

@@ -11,6 +11,7 @@ import { storeDocument, type DocumentKind } from './documents.js';
 import { loadPatient, newbornsOf, upsertPatient, type PatientRecord } from './patients.js';
 import { openJson, sealJson } from './sealed-json.js';
 import { recordStaffEvent } from './staff-events.js';
+import { zonedDate } from './local-time.js';
 import { loadStay, type StayRecord } from './stays.js';
 
 export type ReportKind = 'delivery' | 'caesarean' | 'discharge';
@@ -116,7 +117,7 @@ function checkClinicalSense(ctx: MaternityContext, kind: ReportKind, input: Deli
   const birth = mother.traits.birthDate;
   if (kind === 'delivery') {
     const d = input as DeliveryInput;
-    if (d.deliveredAt.slice(0, 10) <= birth) throw invalid('deliveredAt', "La date de l'accouchement est avant la naissance de la mère");
+    if (zonedDate(d.deliveredAt) <= birth) throw invalid('deliveredAt', "La date de l'accouchement est avant la naissance de la mère");
     if (d.deliveredAt > soon) throw invalid('deliveredAt', "La date de l'accouchement est dans le futur");
     // A birth before admission (at home, on the way) is recorded as it happened.
   }
@@ -126,7 +127,7 @@ function checkClinicalSense(ctx: MaternityContext, kind: ReportKind, input: Deli
     if (!delivery) throw new MaternityError('conflict', "Enregistrez d'abord l'accouchement par césarienne");
     if (!delivery.mode.startsWith('cesarienne')) throw new MaternityError('conflict', "L'accouchement enregistré n'est pas une césarienne");
     if (c.startedAt > soon) throw invalid('startedAt', "L'intervention est dans le futur");
-    if (c.startedAt.slice(0, 10) <= birth) throw invalid('startedAt', "L'intervention est avant la naissance de la mère");
+    if (zonedDate(c.startedAt) <= birth) throw invalid('startedAt', "L'intervention est avant la naissance de la mère");
   }
   if (kind === 'discharge') {
     const s = input as DischargeInput;
@@ -220,7 +221,7 @@ async function recordNewborns(client: pg.PoolClient, ctx: MaternityContext, moth
           birthName: mother.traits.usedName ?? mother.traits.birthName,
           givenNames: n.givenName ? [n.givenName] : [],
           sex: n.sex,
-          birthDate: (index === 0 ? delivery.deliveredAt : (n.bornAt ?? delivery.deliveredAt)).slice(0, 10),
+          birthDate: zonedDate(index === 0 ? delivery.deliveredAt : (n.bornAt ?? delivery.deliveredAt)),
         },
       }),
     );

@@ -1,21 +1,20 @@
 import type pg from 'pg';
 import type { IdentityStatus } from '../../records/patients.js';
 import type { LetterDelivery } from '../../records/stay-view.js';
+import { zonedIso } from '../../records/local-time.js';
 import { listStaff } from '../../staff/staff-accounts.js';
 
 /**
- * French wording for the staff UI: dates in the server's local time (the time zone in which the
- * forms' `datetime-local` values are read), identity statuses, MSS letter states.
+ * French wording for the staff UI: dates in the maternity's time zone (the one in which the forms'
+ * `datetime-local` values are read), identity statuses, MSS letter states.
  */
 
-const two = (n: number) => String(n).padStart(2, '0');
 
-/** `20/11/2026 à 14:32` from an ISO instant, in local time. */
+/** `20/11/2026 à 14:32` from an ISO instant, in the maternity's time zone. */
 export function frenchDateTime(iso: string | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()} à ${two(d.getHours())}:${two(d.getMinutes())}`;
+  if (!iso || Number.isNaN(Date.parse(iso))) return iso ?? '—';
+  const local = zonedIso(iso);
+  return `${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)} à ${local.slice(11, 16)}`;
 }
 
 /** `02/10/1995` from `1995-10-02`. */
@@ -24,11 +23,11 @@ export function frenchDate(isoDate: string | undefined): string {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : '—';
 }
 
-/** The value of a `datetime-local` field (`2026-11-20T14:32`) for an ISO instant, in local time. */
+/** The value of a `datetime-local` field (`2026-11-20T14:32`) for an ISO instant, in the maternity's time zone. */
 export function localInputValue(iso: string | Date): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;
   if (Number.isNaN(d.getTime())) return '';
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+  return zonedIso(d).slice(0, 16);
 }
 
 /** An ISO instant as the commands store them (`…Z`). */
