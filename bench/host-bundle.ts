@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * loader runs in a thread of its own and keeps every transpiled source: about 60 MB of the RSS).
  * esbuild (which tsx brings) bundles `bench/host-process.ts` with the project's own packages into
  * one ES module; npm packages stay imports, resolved from node_modules at run time, which is why
- * the bundle is written inside the repository (bench/results, not committed).
+ * the bundle is written under the repository's node_modules (`node_modules/.cache/dmp-bench-host`).
  *
  * Files the code finds next to itself keep working: each source's `import.meta.url` is replaced by
  * its own URL, except the migrations folder, which is compiled next to the bundle (Node runs no

@@ -23,6 +23,7 @@ import { mb, PHASES, summaryTables, verdictOf, type PhaseName, type ScenarioResu
  */
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
 
 interface Options {
   readonly quick: boolean;
@@ -284,7 +285,7 @@ async function main(): Promise<void> {
   );
 
   if (options.hostRuntime === 'bundle' && (options.only.has('http') || options.only.has('off'))) {
-    hostBundle = await buildHostBundle(path.join(resultsDir, 'host-bundle'));
+    hostBundle = await buildHostBundle(path.join(ROOT, 'node_modules', '.cache', 'dmp-bench-host'));
     log(`  host: compiled into ${path.relative(process.cwd(), hostBundle)} (esbuild), run with plain node`);
   } else log('  host: TypeScript under tsx');
   const generationSeconds = await ensureDataset(options, config.masterKey);
