@@ -180,6 +180,7 @@ export function ceilingRetrieve(pool: pg.Pool, actors: CeilingActors, ids: reado
       record_authorised: list(19),
       record_blocked: list(20),
       record_representatives: list(21),
+      record_audit_head: null,
     });
     const document = { type_code: text(6), class_code: text(7), visibility: list(5), author_id: text(8), status: text(3), archived: text(4) === 'true' };
     const decision = decide(ctx.actor, 'document.read', record, { mode: ctx.mode, document: documentAccessState(document) });

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { AccessMode, Actor } from './access/types.js';
 import type { AuditRecord } from './audit/audit-entry.js';
+import type { ChainHead } from './audit/audit-log.js';
 import type { Notifier } from './notifications/notifier.js';
 
 /**
@@ -25,8 +26,8 @@ export interface HostServices {
   readonly masterKey: Buffer;
   /** Public base URL of the FHIR API (for attachment URLs and paging links). */
   readonly fhirBase: string;
-  /** The audit log's group-commit writer: `write` resolves once the entry is durable. */
-  readonly audit: { write(record: AuditRecord): Promise<void> };
+  /** The audit log's group-commit writer: `write` resolves once the entry is durable (`head`: see AuditWriter.write). */
+  readonly audit: { write(record: AuditRecord, head?: ChainHead): Promise<void> };
   /** Tells patients about new documents, first and emergency accesses (absent: nobody is told). */
   readonly notifier?: Notifier;
 }

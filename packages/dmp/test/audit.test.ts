@@ -237,6 +237,29 @@ describe('audit log on PostgreSQL', () => {
     expect((await verifyAuditLog(db.pool, key.publicKeyPem)).ok).toBe(true);
   });
 
+  it('appends in one statement from a head the caller read, or that it reads itself; a head given that has moved is redone under locks', async () => {
+    const patient = '299120612345679';
+    const seed = new AuditWriter({ pool: db.pool });
+    await seed.write(record({ patientIns: patient, requestId: 'h-1' })); // never written: under locks
+    await seed.close();
+    expect(seed.stats.lockedFlushes).toBe(1);
+    const found = (await db.pool.query<{ seq: string; hash: Buffer }>('SELECT seq, hash FROM audit_head WHERE partition = $1', [patient])).rows[0]!;
+    const head = { seq: Number(found.seq), hash: found.hash };
+    const hinted = new AuditWriter({ pool: db.pool });
+    await hinted.write(record({ patientIns: patient, requestId: 'h-2' }), head);
+    expect(hinted.stats).toMatchObject({ flushes: 1, lockedFlushes: 0, staleHeads: 0 });
+    const reading = new AuditWriter({ pool: db.pool });
+    await reading.write(record({ patientIns: patient, requestId: 'h-3' }));
+    expect(reading.stats).toMatchObject({ flushes: 1, lockedFlushes: 0, staleHeads: 0 });
+    const stale = new AuditWriter({ pool: db.pool });
+    await stale.write(record({ patientIns: patient, requestId: 'h-4' }), head); // moved twice since
+    expect(stale.stats).toMatchObject({ flushes: 1, lockedFlushes: 1, staleHeads: 1 });
+    await Promise.all([hinted.close(), reading.close(), stale.close()]);
+    const { rows } = await db.pool.query<{ request_id: string }>('SELECT request_id FROM audit_entry WHERE partition = $1 ORDER BY seq', [patient]);
+    expect(rows.map((r) => r.request_id)).toEqual(['h-1', 'h-2', 'h-3', 'h-4']);
+    expect((await verifyAuditLog(db.pool, key.publicKeyPem)).ok).toBe(true);
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE of entries and checkpoints while the triggers are on', async () => {
     await expect(db.pool.query(`UPDATE audit_entry SET reason = 'x' WHERE partition = $1`, [PATIENT])).rejects.toThrow(/append-only/);
     await expect(db.pool.query('DELETE FROM audit_entry WHERE partition = $1', [PATIENT])).rejects.toThrow(/append-only/);

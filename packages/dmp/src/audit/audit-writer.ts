@@ -12,10 +12,12 @@ import { appendPrepared, chainBatch, type ChainHead } from './audit-log.js';
  * `maxBatch` entries a transaction). Light load costs one transaction an entry with no added
  * delay; heavy load costs one transaction a batch.
  *
- * A batch is one statement, one round trip: the writer remembers the chain heads it left, chains
- * the batch from them and appends it only if no one else moved them meanwhile (a deposit's
- * `appendInTransaction`, another process). If someone did, or a head is not remembered, the batch
- * goes the locked way (`appendPrepared`: lock the heads, then the same statement).
+ * A batch is one statement, one round trip: the writer chains it from the heads it knows (those
+ * it left, or those a caller read with its record and gave with the entry) and appends it only if
+ * no one else moved them meanwhile (a deposit's `appendInTransaction`, another process). Heads it
+ * does not know it reads first (one statement, no lock). If a head has moved, or a chain has never
+ * been written, the batch goes the locked way (`appendPrepared`: lock the heads, then the same
+ * statement).
  *
  * @example
  * const audit = new AuditWriter({ pool });
@@ -51,6 +53,8 @@ export interface AuditWriterStats {
   readonly retries: number;
   /** Batches whose remembered heads had moved (another writer appended), redone under locks. */
   readonly staleHeads: number;
+  /** Batches appended under locks (a head neither remembered, given, nor readable; or moved). */
+  readonly lockedFlushes: number;
 }
 
 /** A batch could not be committed: the entries are not in the log, so the caller must not answer with health data. */
@@ -60,6 +64,8 @@ export class AuditWriteError extends Error {
 
 interface Waiter {
   readonly record: PreparedRecord;
+  /** The head of the record's chain as the caller last saw it, if it read it. */
+  readonly head: ChainHead | undefined;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
@@ -81,7 +87,7 @@ export class AuditWriter {
    */
   #draining: Promise<void> | undefined;
   #closed = false;
-  #stats = { flushes: 0, entries: 0, failedFlushes: 0, largestBatch: 0, retries: 0, staleHeads: 0 };
+  #stats = { flushes: 0, entries: 0, failedFlushes: 0, largestBatch: 0, retries: 0, staleHeads: 0, lockedFlushes: 0 };
 
   constructor(options: AuditWriterOptions) {
     this.#pool = options.pool;
@@ -95,8 +101,12 @@ export class AuditWriter {
    * Records one entry. Resolves once the transaction holding it has committed (durable, with the
    * server's `synchronous_commit`); rejects with InvalidAuditRecordError for a record that cannot
    * be stored, or AuditWriteError if its batch could not be committed.
+   *
+   * `head`: the head of the entry's chain (its patient's) as the caller read it in its own
+   * statement, if it did; a hint that spares the writer reading it (the append checks it still
+   * stands, as for remembered heads).
    */
-  write(record: AuditRecord): Promise<void> {
+  write(record: AuditRecord, head?: ChainHead): Promise<void> {
     if (this.#closed) return Promise.reject(new AuditWriteError('audit writer is closed'));
     if (!this.#enabled) return Promise.resolve();
     let prepared: PreparedRecord;
@@ -106,7 +116,7 @@ export class AuditWriter {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ record: prepared, resolve, reject });
+      this.#queue.push({ record: prepared, head, resolve, reject });
       this.#draining ??= this.#drain();
     });
   }
@@ -144,7 +154,7 @@ export class AuditWriter {
     const records = batch.map((waiter) => waiter.record);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.#append(records);
+        await this.#append(records, attempt === 1 ? batch : []);
         break;
       } catch (error) {
         if (attempt < this.#attempts && RETRYABLE.has(errorCode(error))) {
@@ -166,9 +176,13 @@ export class AuditWriter {
     for (const waiter of batch) waiter.resolve();
   }
 
-  /** Appends a batch: in one statement from the remembered heads if they still stand, else under locks. */
-  async #append(records: readonly PreparedRecord[]): Promise<void> {
-    const from = remembered(this.#heads, records);
+  /**
+   * Appends a batch in one statement from the heads known (remembered, or given with the entries)
+   * if they still stand; heads not known are read first (one statement, no lock); if one has moved
+   * or has never been written, under locks.
+   */
+  async #append(records: readonly PreparedRecord[], hinted: readonly Waiter[]): Promise<void> {
+    const from = this.#known(records, hinted) ?? (await this.#read(records));
     if (from) {
       const batch = chainBatch(records, from);
       try {
@@ -184,8 +198,40 @@ export class AuditWriter {
       this.#forget(records);
       this.#stats.staleHeads += 1;
     }
+    this.#stats.lockedFlushes += 1;
     const batch = await inTransaction(this.#pool, (client) => appendPrepared(client, records));
     if (batch) this.#remember(batch.heads);
+  }
+
+  /** The head of every partition of the batch, remembered or given (the furthest along), or undefined if one is not known. */
+  #known(records: readonly PreparedRecord[], hinted: readonly Waiter[]): Map<string, ChainHead> | undefined {
+    const given = new Map<string, ChainHead>();
+    for (const { record, head } of hinted) {
+      const seen = given.get(record.partition);
+      if (head && (!seen || head.seq > seen.seq)) given.set(record.partition, head);
+    }
+    const from = new Map<string, ChainHead>();
+    for (const { partition } of records) {
+      if (from.has(partition)) continue;
+      const mine = this.#heads.get(partition);
+      const theirs = given.get(partition);
+      const head = mine && theirs ? (theirs.seq > mine.seq ? theirs : mine) : (mine ?? theirs);
+      if (!head) return undefined;
+      from.set(partition, head);
+    }
+    return from;
+  }
+
+  /** Reads the heads of the batch's partitions (no lock); undefined if one has never been written. */
+  async #read(records: readonly PreparedRecord[]): Promise<Map<string, ChainHead> | undefined> {
+    const partitions = [...new Set(records.map((r) => r.partition))];
+    const result = await this.#pool.query<{ partition: string; seq: string; hash: Buffer }>({
+      name: 'audit-read-heads',
+      text: 'SELECT partition, seq, hash FROM audit_head WHERE partition = ANY($1::text[])',
+      values: [partitions],
+    });
+    if (result.rows.length !== partitions.length) return undefined;
+    return new Map(result.rows.map((row) => [row.partition, { seq: Number(row.seq), hash: row.hash }]));
   }
 
   #remember(heads: ReadonlyMap<string, ChainHead>): void {
@@ -202,18 +248,6 @@ export class AuditWriter {
   #forget(records: readonly PreparedRecord[]): void {
     for (const { partition } of records) this.#heads.delete(partition);
   }
-}
-
-/** The remembered heads of every partition of `records`, or undefined if one is not remembered. */
-function remembered(heads: Map<string, ChainHead>, records: readonly PreparedRecord[]): Map<string, ChainHead> | undefined {
-  const from = new Map<string, ChainHead>();
-  for (const { partition } of records) {
-    if (from.has(partition)) continue;
-    const head = heads.get(partition);
-    if (!head) return undefined;
-    from.set(partition, head);
-  }
-  return from;
 }
 
 function errorCode(error: unknown): string {

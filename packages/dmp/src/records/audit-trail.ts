@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { appendInTransaction } from '../audit/audit-log.js';
+import { appendInTransaction, type ChainHead } from '../audit/audit-log.js';
 import { describeActor, type AuditRecord } from '../audit/audit-entry.js';
 import type { JsonObject } from '../audit/canonical-json.js';
 import type { HostServices, RequestContext } from '../context.js';
@@ -33,9 +33,12 @@ export function auditRecordOf(ctx: RequestContext, facts: AuditFacts): AuditReco
   };
 }
 
-/** Records an event through the group-commit writer; resolves once it is durable. */
-export async function recordAudit(services: HostServices, ctx: RequestContext, facts: AuditFacts): Promise<void> {
-  await services.audit.write(auditRecordOf(ctx, facts));
+/**
+ * Records an event through the group-commit writer; resolves once it is durable. `head`: the head
+ * of the patient's audit chain, when the caller read it with the record (a hint, checked by the append).
+ */
+export async function recordAudit(services: HostServices, ctx: RequestContext, facts: AuditFacts, head?: ChainHead): Promise<void> {
+  await services.audit.write(auditRecordOf(ctx, facts), head);
 }
 
 /** Records events inside the caller's transaction (deposits, changes): they commit with the data or not at all. */

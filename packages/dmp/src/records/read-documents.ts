@@ -10,7 +10,8 @@ import { documentAccessState } from './deposit-documents.js';
 import { DOCUMENT_COLUMNS, PRESENTED_COLUMNS, type DocumentRow, type PresentedRow } from './document-presenter.js';
 import { documentSearchWhere, type DocumentFilters, type SqlWhere } from './document-search.js';
 import { recordAudit } from './audit-trail.js';
-import { loadRecord, RECORD_ACCESS_COLUMNS, RECORD_ACCESS_NAMES, recordAccessOf, type RecordAccessRow, type StoredRecord } from './record-repository.js';
+import { auditHeadOf, loadRecord, RECORD_ACCESS_COLUMNS, RECORD_ACCESS_NAMES, recordAccessOf, type RecordAccessRow, type StoredRecord } from './record-repository.js';
+import type { ChainHead } from '../audit/audit-log.js';
 
 type ScopedRow = DocumentRow & { type_code: string; class_code: string; author_id: string };
 
@@ -101,6 +102,7 @@ async function searchDocuments<R extends { id: string }>(
   const key = predictionKey(ctx);
   const predicted = predictedScopes.get(key);
   let record: RecordAccessState | undefined;
+  let head: ChainHead | undefined;
   let found: R[] | undefined;
   let scope: SearchScope;
   if (predicted) {
@@ -109,6 +111,7 @@ async function searchDocuments<R extends { id: string }>(
     const first = result.rows[0];
     if (!first || first.k !== 0) throw FhirError.of(404, 'not-found', `no DMP record for INS ${filters.ins}`);
     record = recordAccessOf(first);
+    head = auditHeadOf(first);
     scope = searchScope(ctx.actor, record, { mode: ctx.mode, ...(ctx.reason ? { reason: ctx.reason } : {}) });
     if (scope.kind === 'documents' && sameWhere(documentSearchWhere(filters, scope), guess)) found = result.rows.slice(1);
   } else {
@@ -116,7 +119,7 @@ async function searchDocuments<R extends { id: string }>(
     scope = searchScope(ctx.actor, record, { mode: ctx.mode, ...(ctx.reason ? { reason: ctx.reason } : {}) });
   }
   if (scope.kind === 'none') {
-    await recordAudit(services, ctx, { action: 'document.search', outcome: 'denied', rule: scope.rule, ins: record.ins, details: { reason: scope.reason } });
+    await recordAudit(services, ctx, { action: 'document.search', outcome: 'denied', rule: scope.rule, ins: record.ins, details: { reason: scope.reason } }, head);
     throw FhirError.of(403, 'forbidden', `search refused: ${scope.reason}`);
   }
   if (predicted !== scope) {
@@ -131,7 +134,7 @@ async function searchDocuments<R extends { id: string }>(
     rule: scope.rule,
     ins: record.ins,
     details: { returned: rows.length, documents: rows.map((r) => r.id) },
-  });
+  }, head);
   void services.notifier?.accessed(ctx, record.ins, scope.rule, ctx.requestId);
   return { rows, hasMore: found.length > page.count };
 }
@@ -186,7 +189,14 @@ type ReadRow = Pick<ScopedRow, 'id' | 'ins' | 'unique_id' | 'status' | 'archived
  * came with the row; throws 404 (a document the caller may not see is answered as not found, so
  * its existence does not leak).
  */
-async function decideRead(ctx: RequestContext, services: HostServices, row: ReadRow, record: RecordAccessState, withContent: boolean): Promise<Buffer | undefined> {
+async function decideRead(
+  ctx: RequestContext,
+  services: HostServices,
+  row: ReadRow,
+  record: RecordAccessState,
+  head: ChainHead | undefined,
+  withContent: boolean,
+): Promise<Buffer | undefined> {
   checkAssertedPatient(ctx, row.ins);
   const decision = decide(ctx.actor, 'document.read', record, {
     mode: ctx.mode,
@@ -195,7 +205,7 @@ async function decideRead(ctx: RequestContext, services: HostServices, row: Read
   });
   const facts = { action: withContent ? 'document.retrieve' : 'document.read', ins: row.ins, documentId: row.id, documentUniqueId: row.unique_id };
   if (!decision.allowed) {
-    await recordAudit(services, ctx, { ...facts, outcome: 'denied', rule: decision.rule, details: { reason: decision.reason } });
+    await recordAudit(services, ctx, { ...facts, outcome: 'denied', rule: decision.rule, details: { reason: decision.reason } }, head);
     throw FhirError.of(404, 'not-found', `no document ${row.id} you may read`);
   }
   let content: Buffer | undefined;
@@ -203,7 +213,7 @@ async function decideRead(ctx: RequestContext, services: HostServices, row: Read
     if (!row.wrapped_key || !row.iv || !row.tag || !row.ciphertext) throw FhirError.of(500, 'exception', 'document content missing');
     content = openContent({ wrappedKey: row.wrapped_key, iv: row.iv, tag: row.tag, ciphertext: row.ciphertext }, services.masterKey, row.id);
   }
-  await recordAudit(services, ctx, { ...facts, outcome: 'allowed', rule: decision.rule });
+  await recordAudit(services, ctx, { ...facts, outcome: 'allowed', rule: decision.rule }, head);
   void services.notifier?.accessed(ctx, row.ins, decision.rule, ctx.requestId);
   return content;
 }
@@ -223,7 +233,7 @@ export async function readDocument(
     ? (await services.pool.query<ScopedRow & Partial<SealedColumns> & RecordAccessRow>(documentWithRecordStatement(id, withContent))).rows[0]
     : undefined;
   if (!row) throw FhirError.of(404, 'not-found', `no document ${id}`);
-  const content = await decideRead(ctx, services, row, recordAccessOf(row), withContent);
+  const content = await decideRead(ctx, services, row, recordAccessOf(row), auditHeadOf(row), withContent);
   delete row.ciphertext;
   return { row, ...(content ? { content } : {}) };
 }
@@ -252,6 +262,7 @@ const RETRIEVE_FIELDS = [
   'array_to_json(x.record_authorised)::text',
   'array_to_json(x.record_blocked)::text',
   'array_to_json(x.record_representatives)::text',
+  'x.record_audit_head',
 ] as const;
 
 /** The query a retrieve reads by binary COPY: every field as text, or bytea. `id` must be a checked UUID. */
@@ -312,8 +323,10 @@ export async function retrieveDocument(ctx: RequestContext, services: HostServic
     record_authorised: list(19),
     record_blocked: list(20),
     record_representatives: list(21),
+    record_audit_head: null,
   });
-  const content = await decideRead(ctx, services, row, record, true);
+  const head = fields[22] ? auditHeadOf({ record_audit_head: text(22) }) : undefined;
+  const content = await decideRead(ctx, services, row, record, head, true);
   return { id: row.id, mimeType: text(9), content: content! };
 }
 

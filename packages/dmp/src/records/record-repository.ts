@@ -1,15 +1,18 @@
 import type pg from 'pg';
 import type { RecordAccessState } from '../access/types.js';
+import type { ChainHead } from '../audit/audit-log.js';
 
 /**
  * What the access rules need of `patient_record r`, as columns a statement about documents can
- * select beside them (so that a document and its record come in one round trip).
+ * select beside them (so that a document and its record come in one round trip), and the head of
+ * the patient's audit chain, which spares the audit writer reading it.
  */
 export const RECORD_ACCESS_COLUMNS = `r.ins AS record_ins, r.status AS record_status, r.minor AS record_minor,
   r.medecin_traitant AS record_medecin_traitant, r.emergency_opposed AS record_emergency_opposed,
   ARRAY(SELECT national_id FROM record_professional p WHERE p.ins = r.ins AND p.setting = 'authorised') AS record_authorised,
   ARRAY(SELECT national_id FROM record_professional p WHERE p.ins = r.ins AND p.setting = 'blocked') AS record_blocked,
-  ARRAY(SELECT representative_id FROM legal_representative l WHERE l.ins = r.ins) AS record_representatives`;
+  ARRAY(SELECT representative_id FROM legal_representative l WHERE l.ins = r.ins) AS record_representatives,
+  (SELECT h.seq::text || ':' || encode(h.hash, 'hex') FROM audit_head h WHERE h.partition = r.ins) AS record_audit_head`;
 
 /** The columns of RECORD_ACCESS_COLUMNS, as node-postgres returns them. */
 export interface RecordAccessRow {
@@ -21,6 +24,8 @@ export interface RecordAccessRow {
   record_authorised: string[];
   record_blocked: string[];
   record_representatives: string[];
+  /** The head of the patient's audit chain (`seq:hash` in hex), null before its first entry: a hint for the audit writer. */
+  record_audit_head: string | null;
 }
 
 /** The names of RECORD_ACCESS_COLUMNS, in order. */
@@ -33,7 +38,14 @@ export const RECORD_ACCESS_NAMES: readonly (keyof RecordAccessRow)[] = [
   'record_authorised',
   'record_blocked',
   'record_representatives',
+  'record_audit_head',
 ];
+
+/** The head of the patient's audit chain a row of RECORD_ACCESS_COLUMNS gives, if any. */
+export function auditHeadOf(row: Pick<RecordAccessRow, 'record_audit_head'>): ChainHead | undefined {
+  const match = row.record_audit_head ? /^(\d+):([0-9a-f]{64})$/.exec(row.record_audit_head) : null;
+  return match ? { seq: Number(match[1]), hash: Buffer.from(match[2]!, 'hex') } : undefined;
+}
 
 /** The access state of a row of RECORD_ACCESS_COLUMNS. */
 export function recordAccessOf(row: RecordAccessRow): RecordAccessState {
