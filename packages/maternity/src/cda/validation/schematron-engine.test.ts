@@ -207,16 +207,19 @@ describe('Schematron engine', () => {
     expect(r).toEqual({ errors: [], warnings: [] });
   });
 
-  it('reports an expression error as an issue of its check, others still run', () => {
+  it('reports an expression error as an issue of its check; a failing variable fails only the checks using it', () => {
     const r = run(
       {
         'main.sch': sch(`<pattern><rule context="cda:code">
-          <assert test="xs:integer(@code) gt 0">needs a number</assert>
-          <assert test="false()">still runs</assert>
+          <let name="n" value="xs:integer(@code)"/>
+          <let name="m" value="$n + 1"/>
+          <let name="s" value="string(@code)"/>
+          <assert test="$m gt 0">needs a number</assert>
+          <assert test="$s = 'B'">still runs: <value-of select="$s"/></assert>
         </rule></pattern>`),
       },
       DOC,
     );
-    expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^Could not be evaluated \(FORG0001.*\): needs a number$/), 'still runs']);
+    expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^Could not be evaluated \(FORG0001.*\): needs a number$/), 'still runs: A']);
   });
 });

@@ -33,6 +33,7 @@ import {
   rewriteDocumentCalls,
   splitUnion,
   stringLiteral,
+  variableReferences,
   type PatternStep,
 } from './xpath-text.js';
 
@@ -208,12 +209,41 @@ interface PreparedRule {
   readonly alternatives: readonly Alternative[];
   /** One expression for all checks on all matched nodes: pairs (node position, check position) of failures. */
   readonly checksExpression: string;
-  readonly letPrefix: string;
 }
 
-function letPrefix(rule: SchematronRule, rewrite: (e: string) => string): string {
-  if (rule.lets.length === 0) return '';
-  return `let ${rule.lets.map((l) => `$${l.name} := (${rewrite(l.value)})`).join(', ')} return `;
+function letPrefix(rule: SchematronRule, rewrite: (e: string) => string, only?: ReadonlySet<number>): string {
+  const lets = rule.lets.filter((_, i) => only === undefined || only.has(i));
+  if (lets.length === 0) return '';
+  return `let ${lets.map((l) => `$${l.name} := (${rewrite(l.value)})`).join(', ')} return `;
+}
+
+/**
+ * The rule variables an expression needs, directly or through other variables: as XSLT variables
+ * are evaluated only when used, a variable that fails to evaluate only fails the checks using it.
+ */
+function neededLets(rule: SchematronRule, expressions: readonly string[]): Set<number> {
+  const needed = new Set<number>();
+  const visit = (expr: string, before: number): void => {
+    for (const name of variableReferences(expr)) {
+      // The binding in scope: the last let of that name before this point.
+      for (let i = before - 1; i >= 0; i--) {
+        if (rule.lets[i]?.name !== name) continue;
+        if (!needed.has(i)) {
+          needed.add(i);
+          visit(rule.lets[i]?.value ?? '', i);
+        }
+        break;
+      }
+    }
+  };
+  for (const e of expressions) visit(e, rule.lets.length);
+  return needed;
+}
+
+/** The `let … return` prefix with only the variables a check (test and message) needs. */
+function checkLetPrefix(rule: SchematronRule, c: SchematronCheck, rewrite: (e: string) => string): string {
+  const texts = [c.test, ...c.message.map((p) => (p.kind === 'value-of' ? p.select : p.kind === 'name' ? (p.path ?? '') : ''))];
+  return letPrefix(rule, rewrite, neededLets(rule, texts));
 }
 
 function prepareRule(rule: SchematronRule, rewrite: (e: string) => string): PreparedRule {
@@ -229,7 +259,6 @@ function prepareRule(rule: SchematronRule, rewrite: (e: string) => string): Prep
     rule,
     alternatives: alternatives(rule.context, rule.namespaces, rewrite),
     checksExpression: `for $__i in 1 to count($__nodes) return $__nodes[$__i] ! (${lets}(${checks}))`,
-    letPrefix: lets,
   };
 }
 
@@ -348,7 +377,11 @@ export class SchematronRunner {
       const ns = prepared.rule.namespaces;
       for (const alt of prepared.alternatives) if (alt.kind === 'path') for (const step of alt.steps) attempt(step.expr, ns);
       if (prepared.rule.checks.length > 0) attempt(prepared.checksExpression, ns);
-      for (const c of prepared.rule.checks) attempt(messageExpression(c, prepared.letPrefix, this.rewrite), ns);
+      for (const c of prepared.rule.checks) {
+        const prefix = checkLetPrefix(prepared.rule, c, this.rewrite);
+        attempt(messageExpression(c, prefix, this.rewrite), ns);
+        attempt(`${prefix}boolean(${this.rewrite(c.test)})`, ns);
+      }
     }
     return failures;
   }
@@ -446,7 +479,7 @@ export class SchematronRunner {
       nodes.forEach((node, i) => {
         rule.checks.forEach((c, j) => {
           try {
-            const expr = `${prepared.letPrefix}boolean(${this.rewrite(c.test)})`;
+            const expr = `${checkLetPrefix(rule, c, this.rewrite)}boolean(${this.rewrite(c.test)})`;
             const value = items(compileXPath(expr, ns, this.externals)(node, base))[0] === true;
             if (value === (c.kind === 'report')) failures.push([i, j]);
           } catch (e) {
@@ -480,7 +513,8 @@ export class SchematronRunner {
 
   private message(prepared: PreparedRule, c: SchematronCheck, node: XdmNode, base: Record<string, unknown>, quiet: boolean): string {
     try {
-      const text = normalize(String(compileXPath(messageExpression(c, prepared.letPrefix, this.rewrite), prepared.rule.namespaces, this.externals)(node, base)));
+      const expr = messageExpression(c, checkLetPrefix(prepared.rule, c, this.rewrite), this.rewrite);
+      const text = normalize(String(compileXPath(expr, prepared.rule.namespaces, this.externals)(node, base)));
       return quiet ? (text === '' ? '' : `: ${text}`) : text === '' ? `${c.kind} failed: ${normalize(c.test)}` : text;
     } catch (e) {
       const plain = normalize(c.message.map((p) => (p.kind === 'text' ? p.text : '…')).join(''));

@@ -3,7 +3,10 @@ export interface ValidationIssue {
   readonly message: string;
   /** Where: an XPath-like location (`/ClinicalDocument[1]/code[1]`) for Schematron, `line N` for the schema. */
   readonly location?: string;
-  /** The Schematron assert id, or its test when it has none; for the schema, libxml2's error kind. */
+  /**
+   * Schematron: the assert/report id, or its test when it has none. Schema: `xsd` (validity),
+   * `well-formedness` (parser), `refused` (size, DOCTYPE), `xmllint` (other).
+   */
   readonly rule?: string;
 }
 
