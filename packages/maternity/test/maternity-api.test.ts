@@ -99,6 +99,16 @@ describe('maternity JSON API', () => {
     expect(found.json.patient).toMatchObject({ identityStatus: 'QUAL', ins: { value: alice.ins, oid: INS_OID.nir } });
   });
 
+  it('validates a stored document against the ANS schema and the CI-SIS Schematrons', async () => {
+    const view = await t.api('GET', `/stays/${t.stayId}`, token);
+    const snm = (view.json.documents as { id: string; kind: string }[]).find((d) => d.kind === 'OBP_SNM')!;
+    const answer = await t.api('GET', `/documents/${snm.id}/validation`, token);
+    expect(answer.status, answer.body).toBe(200);
+    const report = answer.json.report as { valid: boolean; xsd: unknown[]; schematron: { schema: string; errors: unknown[] }[] };
+    expect(report).toMatchObject({ valid: true, xsd: [] });
+    expect(report.schematron.map((s) => [s.schema, s.errors.length])).toEqual(expect.arrayContaining([[expect.stringContaining('OBP-SNM') as string, 0]]));
+  });
+
   it('sends a corrected report as a new version that replaces the one in the DMP', async () => {
     const before = deposits.length;
     const corrected = { ...caesareanOperation(), findings: 'Liquide amniotique clair. Utérus cicatriciel normal.' };

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { validateCda } from '../cda/validation/index.js';
 import { MaternityError, type MaternityContext } from '../context.js';
 import { DMP_STATUS_LABELS, documentContent } from '../records/documents.js';
 import { qualifyIdentity, recordConsent } from '../records/identity.js';
@@ -32,6 +33,7 @@ function body(request: FastifyRequest): Record<string, unknown> {
  * - `POST /patients/:id/identity` `{identityChecked, card?: {insuredNir, rank, givenName}}`
  * - `POST /documents/:id/consent` `{patientInformed, patientRefused}`
  * - `GET /documents/:id/cda`, `GET /documents/:id/pdf`
+ * - `GET /documents/:id/validation`: the CDA checked against the ANS schema and CI-SIS Schematrons
  * - `GET /staff`
  */
 export async function registerApiRoutes(app: FastifyInstance, options: { ctx: MaternityContext; afterChange?: () => void }): Promise<void> {
@@ -113,6 +115,12 @@ export async function registerApiRoutes(app: FastifyInstance, options: { ctx: Ma
     const document = await recordConsent(ctx, staff, request.params.id, { patientInformed: b.patientInformed, patientRefused: b.patientRefused });
     changed();
     return { document };
+  });
+
+  app.get<{ Params: { id: string } }>('/documents/:id/validation', async (request) => {
+    const staff = await requireStaff(ctx, request);
+    const content = await documentContent(ctx, staff, request.params.id, 'cda');
+    return { document: request.params.id, kind: content.kind, report: await validateCda(content.bytes.toString('utf8'), { formatCode: content.metadata.formatCode }) };
   });
 
   for (const part of ['cda', 'pdf'] as const) {
