@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium (apt-get install chromium); playwright must not download a browser of its own. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,4 +19,21 @@ export async function seriousViolations(page: Page): Promise<{ id: string; impac
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact ?? '', nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+}
+
+/** Reads the newest six-digit one-time code from the demo inbox page, as a newcomer would. */
+export async function codeFromInbox(context: BrowserContext, portalUrl: string): Promise<string> {
+  const inbox = await context.newPage();
+  try {
+    for (let i = 0; i < 50; i++) {
+      await inbox.goto(`${portalUrl}/demo/inbox`);
+      const text = (await inbox.locator('tbody tr').first().textContent().catch(() => '')) ?? '';
+      const code = /\b(\d{6})\b/.exec(text)?.[1];
+      if (code) return code;
+      await inbox.waitForTimeout(200);
+    }
+    throw new Error('no one-time code arrived in the demo inbox');
+  } finally {
+    await inbox.close();
+  }
 }

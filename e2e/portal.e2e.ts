@@ -6,7 +6,7 @@ import { DEMO_PATIENT_PASSWORD, ensureDemoAccount } from '../packages/dmp/src/de
 import { DEMO_PATIENTS, DEMO_PROFESSIONALS } from '../packages/dmp/src/demo/demo-people.js';
 import { seedDemo } from '../packages/dmp/src/demo/seed-demo.js';
 import { startTestHost, type ProfessionalClient, type TestHost } from '../packages/dmp/test/harness.js';
-import { launchBrowser, seriousViolations } from './browser.js';
+import { codeFromInbox, launchBrowser, seriousViolations } from './browser.js';
 
 const SCREENSHOTS = path.resolve('docs/screenshots');
 const { mother } = DEMO_PATIENTS;
@@ -24,23 +24,6 @@ describe('patient portal in Chromium', () => {
   let obstetrician: ProfessionalClient;
   let gp: ProfessionalClient;
   const accessibility: { page: string; violations: number }[] = [];
-
-  /** Reads the newest six-digit code from the demo inbox page, as a newcomer would. */
-  async function codeFromInbox(): Promise<string> {
-    const inbox = await context.newPage();
-    try {
-      for (let i = 0; i < 50; i++) {
-        await inbox.goto(`${t.portal}/demo/inbox`);
-        const text = (await inbox.locator('tbody tr').first().textContent().catch(() => '')) ?? '';
-        const code = /\b(\d{6})\b/.exec(text)?.[1];
-        if (code) return code;
-        await inbox.waitForTimeout(200);
-      }
-      throw new Error('no one-time code arrived in the demo inbox');
-    } finally {
-      await inbox.close();
-    }
-  }
 
   async function checkAccessibility(name: string): Promise<void> {
     await page.waitForLoadState('networkidle');
@@ -98,7 +81,7 @@ describe('patient portal in Chromium', () => {
     await page.getByRole('button', { name: 'Continuer' }).click();
     await page.getByLabel('Code de vérification').waitFor();
     await checkAccessibility('code');
-    await page.getByLabel('Code de vérification').fill(await codeFromInbox());
+    await page.getByLabel('Code de vérification').fill(await codeFromInbox(context, t.portal));
     await page.getByRole('button', { name: 'Valider' }).click();
     await page.waitForURL(`${t.portal}/`);
     await page.getByRole('heading', { level: 1 }).waitFor();

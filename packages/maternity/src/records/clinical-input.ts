@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PRESENTATION_LABEL } from '../documents/obstetric-codes.js';
+import type { Presentation } from '../documents/index.js';
 import { wallTimeToInstant } from './local-time.js';
 
 /**
@@ -61,15 +63,7 @@ export const DELIVERY_MODES = {
   cesarienne_urgence: 'Césarienne en urgence',
 } as const;
 export const INSTRUMENTS = { ventouse: 'Ventouse', forceps: 'Forceps', spatules: 'Spatules' } as const;
-export const PRESENTATIONS = {
-  sommet: 'Sommet',
-  face: 'Face',
-  front: 'Front',
-  siege_complet: 'Siège complet',
-  siege_decomplete: 'Siège décomplété',
-  epaule: 'Épaule',
-  occipito_sacre: 'Occipito-sacrée',
-} as const;
+export const PRESENTATIONS: Readonly<Record<Presentation, string>> = PRESENTATION_LABEL;
 export const ANAESTHESIAS = {
   aucune: 'Aucune',
   peridurale: 'Péridurale',
