@@ -2,6 +2,10 @@ import { buildDocumentReference, nirKey } from '@dmp/core';
 import { DEMO_PROFESSIONALS } from '../packages/dmp/src/demo/demo-people.js';
 import { sealContent } from '../packages/dmp/src/records/content-crypto.js';
 import { presentationOf } from '../packages/dmp/src/records/document-presentation.js';
+import { chainBatch } from '../packages/dmp/src/audit/audit-log.js';
+import { genesisHash, prepareRecord } from '../packages/dmp/src/audit/audit-entry.js';
+import { auditRecordOf } from '../packages/dmp/src/records/audit-trail.js';
+import type { RequestContext } from '../packages/dmp/src/context.js';
 import { pdfOf } from '../packages/dmp/test/fixtures/documents.js';
 
 /**
@@ -15,7 +19,7 @@ import { pdfOf } from '../packages/dmp/test/fixtures/documents.js';
  */
 
 /** Bump when the generated data changes shape: a dataset of another version is regenerated. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 export interface DatasetSpec {
   readonly patients: number;
@@ -104,6 +108,8 @@ export async function generateDataset(run: RunSql, spec: DatasetSpec, masterKey:
     );
   }
   log(`  ${spec.patients + spec.depositPatients} patients (${Math.round(performance.now() - started)} ms)`);
+  await generateCreationEntries(run, spec);
+  log(`  their histories: the creation of each record in its audit chain (${Math.round(performance.now() - started)} ms)`);
 
   // Secondary indexes are built once at the end rather than maintained row by row.
   const secondary = await run(
@@ -191,6 +197,31 @@ export async function generateDataset(run: RunSql, spec: DatasetSpec, masterKey:
     JSON.stringify({ version: GENERATOR_VERSION, ...spec, complete: true, generatedAt: new Date().toISOString(), seconds }),
   ]);
   return seconds;
+}
+
+/**
+ * Each record's history starts with its creation, as the host writes it (`record.create`, allowed,
+ * by an administrator): every patient's audit chain and its head exist, as for a real record, so
+ * the bench's searches and reads extend existing chains. Chained and appended with the host's own
+ * functions, in batches.
+ */
+export async function generateCreationEntries(run: RunSql, spec: DatasetSpec, batchSize = 2_000): Promise<void> {
+  const patients = [
+    ...Array.from({ length: spec.patients }, (_, i) => searchPatient(i + 1)),
+    ...Array.from({ length: spec.depositPatients }, (_, i) => depositPatient(i + 1)),
+  ];
+  const ctx: RequestContext = { actor: { kind: 'administrator', operatorId: 'bench-dataset' }, mode: 'normal', requestId: 'bench-dataset', software: 'dmp-bench' };
+  for (let from = 0; from < patients.length; from += batchSize) {
+    // (chains already begun, by earlier runs on an older dataset, are left as they are)
+    const begun = new Set((await run('SELECT partition FROM audit_head WHERE partition = ANY($1::text[])', [patients.slice(from, from + batchSize)])).map((r) => String(r.partition)));
+    const batch = patients.slice(from, from + batchSize).filter((ins) => !begun.has(ins));
+    if (batch.length === 0) continue;
+    await run(`INSERT INTO audit_head (partition, seq, hash) SELECT p, 0, $2::bytea FROM unnest($1::text[]) AS p ON CONFLICT (partition) DO NOTHING`, [batch, genesisHash()]);
+    const records = batch.map((ins) => prepareRecord(auditRecordOf(ctx, { action: 'record.create', outcome: 'allowed', rule: 'record-create', ins })));
+    const chained = chainBatch(records, new Map(batch.map((ins) => [ins, { seq: 0, hash: genesisHash() }])));
+    const appended = await run(`${chained.query.text} RETURNING 1`, chained.query.values);
+    if (appended.length !== batch.length) throw new Error('dataset: the creation entries did not append (audit heads not at genesis: regenerate)');
+  }
 }
 
 /**
