@@ -36,7 +36,7 @@ export function choicesFieldset(state: FormState): SafeHtml {
     [
       checkboxField(state, { name: 'choices.patientInformed', label: 'Patiente informée du versement au DMP' }),
       checkboxField(state, { name: 'choices.patientRefused', label: 'La patiente refuse le versement au DMP', hint: 'Les documents restent à la maternité et ne sont jamais envoyés.' }),
-      checkboxField(state, { name: 'choices.maskedToProfessionals', label: 'Masquer aux professionnels', hint: "Visible seulement par la patiente et l'auteur ; la lettre n'est envoyée à aucun professionnel." }),
+      checkboxField(state, { name: 'choices.maskedToProfessionals', label: 'Masquer aux professionnels', hint: "Dans le DMP, visible seulement par la patiente, l'auteur et le médecin traitant ; la lettre n'est envoyée à aucun professionnel." }),
       checkboxField(state, { name: 'choices.invisibleToPatient', label: 'Non visible par la patiente', hint: "En attente d'une consultation d'annonce." }),
     ],
   );
