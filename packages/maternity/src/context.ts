@@ -32,7 +32,7 @@ export interface StaffMember {
 /** One error type for the maternity's commands; the web layer maps `code` to an HTTP status. */
 export class MaternityError extends Error {
   constructor(
-    readonly code: 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'locked',
+    readonly code: 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'locked' | 'rate-limited',
     message: string,
     readonly problems: readonly { readonly field: string; readonly message: string }[] = [],
   ) {

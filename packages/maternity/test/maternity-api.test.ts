@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INS_OID, nirKey, type PdsmDocument } from '@dmp/core';
 import { SimulatedInsi, SYNTHETIC_REGISTER } from '@dmp/national';
 import type { DepositOutcome } from '../src/connector/dmp-client.js';
+import { SIGN_IN_RATE } from '../src/staff/staff-accounts.js';
 import { startTestMaternity, type TestMaternity } from './maternity-harness.js';
 import { caesareanDelivery, caesareanOperation, CHOICES, discharge } from './fixtures.js';
 
@@ -34,6 +35,17 @@ describe('maternity JSON API', () => {
     const wrong = await t.api('POST', '/session', undefined, { login: 'sbernard', password: 'not the password' });
     expect(wrong.status).toBe(401);
     expect(wrong.json.error?.message).toMatch(/incorrect/);
+  });
+
+  it('refuses sign-in attempts from one address past the limit, whatever the logins tried', async () => {
+    const attempt = (login: string) => t.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: '192.0.2.44', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ login, password: 'wrong password!' }) });
+    const statuses: number[] = [];
+    for (let i = 0; i <= SIGN_IN_RATE.max; i++) statuses.push((await attempt(`unknown-${i}`)).statusCode);
+    expect(statuses.slice(0, SIGN_IN_RATE.max).every((s) => s === 401)).toBe(true);
+    expect(statuses[SIGN_IN_RATE.max]).toBe(429);
+    const right = await t.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: '192.0.2.44', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ login: 'sbernard', password: 'Maternite-Bordeaux-2026!' }) });
+    expect(right.statusCode).toBe(429);
+    expect((await t.api('GET', '/stays', token)).status).toBe(200);
   });
 
   it('lists the demo mother\'s stay', async () => {

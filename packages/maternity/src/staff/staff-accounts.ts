@@ -9,6 +9,8 @@ const ARGON2 = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, par
 /** Failed sign-ins before the account locks, and for how long. */
 export const MAX_FAILED_SIGN_INS = 5;
 export const LOCK_MINUTES = 15;
+/** Sign-in attempts allowed from one client address in a window, whatever the logins tried. */
+export const SIGN_IN_RATE = { max: 60, windowMs: 15 * 60_000 } as const;
 /** A staff session lasts a working shift at most. */
 export const SESSION_HOURS = 12;
 
@@ -86,8 +88,9 @@ let dummyHash: Promise<string> | undefined;
  * Checks a login and password. Five failures lock the account for 15 minutes; the answer is the
  * same whether the login exists or not, and takes as long.
  */
-export async function signIn(ctx: MaternityContext, login: string, password: string): Promise<{ member: StaffMember; token: string; csrfToken: string; expiresAt: Date }> {
+export async function signIn(ctx: MaternityContext, login: string, password: string, from?: string): Promise<{ member: StaffMember; token: string; csrfToken: string; expiresAt: Date }> {
   const refused = new MaternityError('unauthenticated', 'Identifiant ou mot de passe incorrect');
+  if (from !== undefined) await countAttempt(ctx, `sign-in:${from}`);
   const { rows } = await ctx.pool.query<StaffRow>('SELECT * FROM staff WHERE login = $1', [login.trim().slice(0, 100)]);
   const row = rows[0];
   if (!row) {
@@ -117,6 +120,25 @@ export async function signIn(ctx: MaternityContext, login: string, password: str
   await ctx.pool.query('INSERT INTO staff_session (token_hash, staff_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [tokenHash(token), row.id, csrfToken, now, expiresAt]);
   await recordStaffEvent(ctx.pool, { id: row.id }, 'sign-in', undefined, 'ok');
   return { member: memberOf(row), token, csrfToken, expiresAt };
+}
+
+/**
+ * Counts a sign-in attempt from a client address in a fixed window (in PostgreSQL, so every process
+ * counts together); past the limit, refused without looking at the password.
+ */
+async function countAttempt(ctx: MaternityContext, key: string): Promise<void> {
+  const now = ctx.now().getTime();
+  const windowStart = new Date(Math.floor(now / SIGN_IN_RATE.windowMs) * SIGN_IN_RATE.windowMs);
+  const { rows } = await ctx.pool.query<{ hits: number }>(
+    `INSERT INTO staff_rate_limit (key, window_start, hits) VALUES ($1, $2, 1)
+     ON CONFLICT (key, window_start) DO UPDATE SET hits = staff_rate_limit.hits + 1 RETURNING hits`,
+    [key, windowStart],
+  );
+  await ctx.pool.query('DELETE FROM staff_rate_limit WHERE window_start < $1', [new Date(windowStart.getTime() - SIGN_IN_RATE.windowMs)]);
+  if ((rows[0]?.hits ?? 0) > SIGN_IN_RATE.max) {
+    await recordStaffEvent(ctx.pool, undefined, 'sign-in', undefined, 'refused', 'rate limited');
+    throw new MaternityError('rate-limited', 'Trop de tentatives de connexion depuis ce poste : réessayez dans quelques minutes');
+  }
 }
 
 function tokenHash(token: string): Buffer {

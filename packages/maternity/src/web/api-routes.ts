@@ -43,7 +43,7 @@ export async function registerApiRoutes(app: FastifyInstance, options: { ctx: Ma
   app.post('/session', async (request, reply) => {
     const b = body(request);
     if (typeof b.login !== 'string' || typeof b.password !== 'string') throw new MaternityError('invalid', 'login et password sont obligatoires');
-    const session = await signIn(ctx, b.login, b.password);
+    const session = await signIn(ctx, b.login, b.password, request.ip);
     return reply.status(201).send({ token: session.token, expiresAt: session.expiresAt.toISOString(), staff: session.member, validForHours: SESSION_HOURS });
   });
 

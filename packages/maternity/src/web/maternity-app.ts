@@ -14,7 +14,7 @@ export interface MaternityAppOptions {
   readonly staffUi?: (app: FastifyInstance) => Promise<void>;
 }
 
-const STATUS: Record<MaternityError['code'], number> = { invalid: 400, unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409, locked: 423 };
+const STATUS: Record<MaternityError['code'], number> = { invalid: 400, unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409, locked: 423, 'rate-limited': 429 };
 
 /** Security headers on every answer: the staff UI is same-origin only, never framed, never cached. */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {

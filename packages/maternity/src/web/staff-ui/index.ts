@@ -30,6 +30,7 @@ const TITLES: Record<MaternityError['code'], [number, string]> = {
   'not-found': [404, 'Introuvable'],
   conflict: [409, 'Action impossible'],
   locked: [423, 'Compte verrouillé'],
+  'rate-limited': [429, 'Trop de tentatives'],
 };
 
 /**

@@ -47,13 +47,13 @@ export async function registerLoginRoutes(app: FastifyInstance, ui: StaffUi): Pr
       return sendPage(reply, 400, loginPage(formState({ login }, problems), back));
     }
     try {
-      const session = await signIn(ui.ctx, login, password);
+      const session = await signIn(ui.ctx, login, password, request.ip);
       setStaffCookie(reply, session.token, SESSION_HOURS * 3600, ui.secureCookies);
       return seeOther(reply, back);
     } catch (error) {
-      if (!(error instanceof MaternityError) || (error.code !== 'unauthenticated' && error.code !== 'locked')) throw error;
+      if (!(error instanceof MaternityError) || (error.code !== 'unauthenticated' && error.code !== 'locked' && error.code !== 'rate-limited')) throw error;
       const state = formState({ login }, [{ field: 'password', message: error.message }]);
-      return sendPage(reply, error.code === 'locked' ? 423 : 401, loginPage(state, back, error.message));
+      return sendPage(reply, error.code === 'locked' ? 423 : error.code === 'rate-limited' ? 429 : 401, loginPage(state, back, error.message));
     }
   });
 
