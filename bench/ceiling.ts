@@ -1,15 +1,18 @@
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { SimulatedDirectory } from '@dmp/national';
 import { buildDocumentReference, newUniqueId, type PdsmDocument } from '@dmp/core';
 import { decide, searchScope, type SearchScope } from '../packages/dmp/src/access/index.js';
 import type { Actor } from '../packages/dmp/src/access/types.js';
-import { appendInTransaction } from '../packages/dmp/src/audit/audit-log.js';
+import { appendInTransaction, chainBatch, lockHeads, type ChainHead } from '../packages/dmp/src/audit/audit-log.js';
+import { prepareRecord } from '../packages/dmp/src/audit/audit-entry.js';
 import { classifyCertificateUnchecked, InMemoryReplayStore, verifyAssertion } from '../packages/dmp/src/auth/index.js';
 import type { RequestContext } from '../packages/dmp/src/context.js';
 import { inTransaction } from '../packages/dmp/src/db/database.js';
 import { auditRecordOf, type AuditFacts } from '../packages/dmp/src/records/audit-trail.js';
 import { sealContent } from '../packages/dmp/src/records/content-crypto.js';
-import { documentAccessState, INSERT_DOCUMENT } from '../packages/dmp/src/records/deposit-documents.js';
+import { documentAccessState, INSERT_NEW_DOCUMENT, INSERT_NEW_SUBMISSION_SET, together } from '../packages/dmp/src/records/deposit-documents.js';
+import { outboxNotifier } from '../packages/dmp/src/notifications/notifier.js';
 import { PRESENTED_COLUMNS, type PresentedRow } from '../packages/dmp/src/records/document-presenter.js';
 import { presentationOf } from '../packages/dmp/src/records/document-presentation.js';
 import { documentSearchWhere } from '../packages/dmp/src/records/document-search.js';
@@ -29,9 +32,10 @@ import type { Operation } from './load.js';
  * the audit entry of a search or a retrieve is one transaction of its own, as it would be for a
  * single request.
  *
- * - deposit: BEGIN; the record FOR SHARE; the submission set's unique-id check and INSERT; the
- *   document's unique-id check; INSERT document; INSERT document_content (100 KB, already sealed);
- *   audit append (heads FOR UPDATE, INSERT entry, UPDATE head); COMMIT
+ * - deposit: the host's three round trips (its pool in pipeline mode, each group sent together):
+ *   [BEGIN; the record FOR SHARE; the audit chain's head FOR UPDATE], [INSERT submission set;
+ *   INSERT document and its content (100 KB, already sealed); audit append; SAVEPOINT; the
+ *   notifier's query], [RELEASE; COMMIT]
  * - search: the record and the search page in one SELECT (the product's statement, with the scope
  *   the host guesses once it has served the reader); the audit append
  * - retrieve: the document row, its record and its content (100 KB) in one binary COPY; the audit append
@@ -82,51 +86,49 @@ class DepositMaterial {
 export function ceilingDeposit(pool: pg.Pool, actors: CeilingActors, spec: DatasetSpec, masterKey: Buffer, audit: boolean): Operation {
   const material = new DepositMaterial(masterKey);
   const doc = material.doc;
+  // the host's notifier, for its statements (the bench's patients have no portal account: it queues nothing)
+  const notifier = outboxNotifier({ pool, masterKey, directory: new SimulatedDirectory() });
   return async () => {
     const ins = depositPatient(1 + randomInt(spec.depositPatients));
     const uniqueId = `urn:oid:${newUniqueId()}`;
     const setUniqueId = `urn:oid:${newUniqueId()}`;
     const ctx = withRequestId(actors.depositor);
     const resource = buildDocumentReference({ ...doc, ins, uniqueId }, `urn:uuid:${randomUUID()}`);
-    await inTransaction(pool, async (client) => {
-      const record = await loadRecord(client, ins, 'share');
-      if (!record) throw new Error(`no record ${ins}`);
-      const existingSet = await client.query<{ id: string }>('SELECT id FROM submission_set WHERE unique_id = $1', [setUniqueId]);
-      if (existingSet.rows[0]) throw new Error('submission set exists');
+    // the host's deposit of new documents: three round trips, the statements of each sent together
+    const client = await pool.connect();
+    try {
+      const [, loaded, locked] = await Promise.all(
+        together(client, () => [client.query('BEGIN'), loadRecord(client, ins, 'share'), audit ? lockHeads(client, [ins]) : Promise.resolve(new Map<string, ChainHead>())] as const),
+      );
+      if (!loaded) throw new Error(`no record ${ins}`);
       const setId = randomUUID();
-      await client.query('INSERT INTO submission_set (id, ins, unique_id, source_id, author_id, resource) VALUES ($1, $2, $3, $4, $5, $6)', [
-        setId,
-        ins,
-        setUniqueId,
-        'urn:oid:1.2.250.1.213.1.1.9',
-        doc.author.nationalId,
-        { resourceType: 'List', identifier: [{ value: setUniqueId }], subject: { reference: `Patient?identifier=urn:oid:1.2.250.1.213.1.4.8|${ins}` } },
-      ]);
-      const existing = await client.query({ name: 'document-by-unique-id', text: 'SELECT id, submission_digest, ins FROM document WHERE unique_id = $1', values: [uniqueId] });
-      if (existing.rows[0]) throw new Error('document exists');
       const id = randomUUID();
       const depositedAt = new Date();
-      await client.query({
-        name: 'insert-document',
-        text: INSERT_DOCUMENT,
-        values: [
-          id, ins, uniqueId, setId, doc.type.code, doc.classCode, doc.formatCode, ['N'], [],
-          doc.author.nationalId, doc.author.givenName ?? null, doc.author.familyName ?? null, doc.facilityType, doc.practiceSetting,
-          doc.date ?? null, doc.period?.start ?? null, doc.period?.end ?? null, doc.mimeType, CONTENT_SIZE, material.sha1, material.digest,
-          null, resource, depositedAt,
-          presentationOf(resource, { size: CONTENT_SIZE, sha1: material.sha1, mimeType: doc.mimeType, depositedAt, replaces: null, classCode: doc.classCode ?? null }),
-        ],
-      });
-      await client.query({
-        name: 'insert-content',
-        text: 'INSERT INTO document_content (document_id, wrapped_key, iv, tag, ciphertext) VALUES ($1, $2, $3, $4, $5)',
-        values: [id, material.sealed.wrappedKey, material.sealed.iv, material.sealed.tag, material.sealed.ciphertext],
-      });
-      if (audit) {
-        const facts: AuditFacts = { action: 'document.deposit', outcome: 'allowed', rule: 'deposit', ins, documentId: id, documentUniqueId: uniqueId, details: { type: doc.type.code } };
-        await appendInTransaction(client, [auditRecordOf(ctx, facts)]);
-      }
-    });
+      const values = [
+        id, ins, uniqueId, setId, doc.type.code, doc.classCode, doc.formatCode, ['N'], [],
+        doc.author.nationalId, doc.author.givenName ?? null, doc.author.familyName ?? null, doc.facilityType, doc.practiceSetting,
+        doc.date ?? null, doc.period?.start ?? null, doc.period?.end ?? null, doc.mimeType, CONTENT_SIZE, material.sha1, material.digest,
+        null, resource, depositedAt,
+        presentationOf(resource, { size: CONTENT_SIZE, sha1: material.sha1, mimeType: doc.mimeType, depositedAt, replaces: null, classCode: doc.classCode ?? null }),
+        material.sealed.wrappedKey, material.sealed.iv, material.sealed.tag, material.sealed.ciphertext,
+      ];
+      const facts: AuditFacts = { action: 'document.deposit', outcome: 'allowed', rule: 'deposit', ins, documentId: id, documentUniqueId: uniqueId, details: { type: doc.type.code } };
+      const batch = audit ? chainBatch([prepareRecord(auditRecordOf(ctx, facts))], locked) : undefined;
+      const list = { resourceType: 'List', identifier: [{ value: setUniqueId }], subject: { reference: `Patient?identifier=urn:oid:1.2.250.1.213.1.4.8|${ins}` } };
+      const written = together(client, () => ({
+        set: client.query({ name: 'insert-new-submission-set', text: INSERT_NEW_SUBMISSION_SET, values: [setId, ins, setUniqueId, 'urn:oid:1.2.250.1.213.1.1.9', doc.author.nationalId, list] }),
+        inserted: client.query({ name: 'insert-new-document', text: INSERT_NEW_DOCUMENT, values }),
+        others: [batch ? client.query(batch.query) : Promise.resolve(undefined), client.query('SAVEPOINT notify'), notifier.documentsDeposited(client, ctx, ins, [{ id, visibility: [] }])],
+      }));
+      const [set, inserted] = await Promise.all([written.set, written.inserted, ...written.others]);
+      if (set.rowCount !== 1 || inserted.rowCount !== 1) throw new Error('deposit: not new');
+      await Promise.all(together(client, () => [client.query('RELEASE SAVEPOINT notify'), client.query('COMMIT')]));
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
     return true;
   };
 }

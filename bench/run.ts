@@ -236,7 +236,8 @@ async function httpScenario(
 
 /** The database-only ceilings: the same statements from a minimal client, concurrency workers, one connection each. */
 async function dbScenario(options: Options, actors: CeilingActors, masterKey: Buffer, audit: boolean): Promise<Partial<Record<PhaseName, MedianResult>>> {
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.concurrency });
+  // in pipeline mode, as the host's pool (statements a request sends together share a round trip)
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.concurrency, pipeline: true });
   const runs: Record<PhaseName, PhaseResult[]> = { deposit: [], search: [], retrieve: [] };
   try {
     for (let rep = 1; rep <= options.reps; rep++) {

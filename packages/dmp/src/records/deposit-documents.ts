@@ -117,7 +117,7 @@ function decideDeposit(ctx: RequestContext, record: StoredRecord | undefined, su
 }
 
 /** Runs `send` (which issues queries without awaiting them) with the connection's socket corked, so they leave in one write. */
-function together<T>(client: pg.PoolClient, send: () => T): T {
+export function together<T>(client: pg.PoolClient, send: () => T): T {
   const stream = client.connection.stream;
   stream.cork();
   try {
@@ -178,11 +178,11 @@ function prepareDocument(
 }
 
 /** A new document and its content in one statement; no row when its unique id is already there. */
-const INSERT_NEW_DOCUMENT = `WITH d AS (${INSERT_DOCUMENT_TEXT} ON CONFLICT (unique_id) DO NOTHING RETURNING id)
+export const INSERT_NEW_DOCUMENT = `WITH d AS (${INSERT_DOCUMENT_TEXT} ON CONFLICT (unique_id) DO NOTHING RETURNING id)
   INSERT INTO document_content (document_id, wrapped_key, iv, tag, ciphertext) SELECT id, $26::bytea, $27::bytea, $28::bytea, $29::bytea FROM d RETURNING document_id`;
 
 /** A new submission set; no row when its unique id is already there. */
-const INSERT_NEW_SUBMISSION_SET =
+export const INSERT_NEW_SUBMISSION_SET =
   'INSERT INTO submission_set (id, ins, unique_id, source_id, author_id, resource) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (unique_id) DO NOTHING RETURNING id';
 
 /**
