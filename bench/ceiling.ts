@@ -4,11 +4,11 @@ import { SimulatedDirectory } from '@dmp/national';
 import { buildDocumentReference, newUniqueId, type PdsmDocument } from '@dmp/core';
 import { decide, searchScope, type SearchScope } from '../packages/dmp/src/access/index.js';
 import type { Actor } from '../packages/dmp/src/access/types.js';
-import { appendInTransaction, chainBatch, lockHeads, type ChainHead } from '../packages/dmp/src/audit/audit-log.js';
+import { chainBatch, lockHeads, type ChainHead } from '../packages/dmp/src/audit/audit-log.js';
+import { AuditWriter } from '../packages/dmp/src/audit/audit-writer.js';
 import { prepareRecord } from '../packages/dmp/src/audit/audit-entry.js';
-import { classifyCertificateUnchecked, InMemoryReplayStore, verifyAssertion } from '../packages/dmp/src/auth/index.js';
+import { classifyCertificateUnchecked, InMemoryReplayStore, verifyAssertion, type ReplayStore } from '../packages/dmp/src/auth/index.js';
 import type { RequestContext } from '../packages/dmp/src/context.js';
-import { inTransaction } from '../packages/dmp/src/db/database.js';
 import { auditRecordOf, type AuditFacts } from '../packages/dmp/src/records/audit-trail.js';
 import { sealContent } from '../packages/dmp/src/records/content-crypto.js';
 import { documentAccessState, INSERT_NEW_DOCUMENT, INSERT_NEW_SUBMISSION_SET, together } from '../packages/dmp/src/records/deposit-documents.js';
@@ -18,7 +18,7 @@ import { presentationOf } from '../packages/dmp/src/records/document-presentatio
 import { documentSearchWhere } from '../packages/dmp/src/records/document-search.js';
 import { copyOutRows } from '../packages/dmp/src/records/copy-out.js';
 import { recordAndSearchStatement, retrieveSelect } from '../packages/dmp/src/records/read-documents.js';
-import { loadRecord, recordAccessOf, type RecordAccessRow } from '../packages/dmp/src/records/record-repository.js';
+import { auditHeadOf, loadRecord, recordAccessOf, type RecordAccessRow } from '../packages/dmp/src/records/record-repository.js';
 import { deliveryReport, pdfOf } from '../packages/dmp/test/fixtures/documents.js';
 import { DEPOSITOR, depositPatient, searchPatient, type DatasetSpec } from './dataset.js';
 import type { BenchSoftware } from './http-phases.js';
@@ -27,24 +27,42 @@ import type { Operation } from './load.js';
 
 /**
  * The database-only ceilings: the statements the host runs for each request, sent by a minimal
- * Node client (node-postgres, one connection per worker, no HTTP, no TLS, no authentication),
- * using the product's own functions and SQL texts where they are reusable. Without group commit:
- * the audit entry of a search or a retrieve is one transaction of its own, as it would be for a
- * single request.
+ * Node client (node-postgres in pipeline mode as the host's pool, as many connections as workers,
+ * no HTTP, no TLS, no signature checks), using the product's own functions and SQL texts. Every
+ * request first claims an assertion id as the host does (its replay store, on a connection of its
+ * own); the audit entries of searches and retrieves go through the host's group-commit writer
+ * (AuditWriter), given the chain head the statement read, as in the host: many requests' entries
+ * share one statement and one commit.
  *
  * - deposit: the host's three round trips (its pool in pipeline mode, each group sent together):
  *   [BEGIN; the record FOR SHARE; the audit chain's head FOR UPDATE], [INSERT submission set;
  *   INSERT document and its content (100 KB, already sealed); audit append; SAVEPOINT; the
  *   notifier's query], [RELEASE; COMMIT]
  * - search: the record and the search page in one SELECT (the product's statement, with the scope
- *   the host guesses once it has served the reader); the audit append
- * - retrieve: the document row, its record and its content (100 KB) in one binary COPY; the audit append
+ *   the host guesses once it has served the reader); the audit entry (group commit)
+ * - retrieve: the document row, its record and its content (100 KB) in one binary COPY; the audit
+ *   entry (group commit)
  */
 
 /** What the ceilings need to act as the bench's professionals (their actors, as the host derives them). */
 export interface CeilingActors {
   readonly depositor: RequestContext;
   readonly reader: RequestContext;
+}
+
+/** The database side of the ceilings: the pool, and the host's group-commit audit writer and replay store on it. */
+export interface CeilingDb {
+  /** In node-postgres' pipeline mode, as the host's. */
+  readonly pool: pg.Pool;
+  /** Audit entries of searches and retrieves; absent: no audit statements (deposits append none either). */
+  readonly audit?: AuditWriter;
+  /** The host claims each assertion's id once: the same statement, on a connection of its own (synchronous_commit off). */
+  readonly claims: ReplayStore;
+}
+
+/** Claims a fresh assertion id, as the host does for every request. */
+async function claim(db: CeilingDb): Promise<void> {
+  if (!(await db.claims.claim(randomUUID(), new Date(Date.now() + 330_000)))) throw new Error('claim: a fresh id was refused');
 }
 
 /** The actors of the bench's professionals, as the host's assertion check derives them. */
@@ -83,7 +101,9 @@ class DepositMaterial {
   }
 }
 
-export function ceilingDeposit(pool: pg.Pool, actors: CeilingActors, spec: DatasetSpec, masterKey: Buffer, audit: boolean): Operation {
+export function ceilingDeposit(db: CeilingDb, actors: CeilingActors, spec: DatasetSpec, masterKey: Buffer): Operation {
+  const { pool } = db;
+  const audit = db.audit !== undefined;
   const material = new DepositMaterial(masterKey);
   const doc = material.doc;
   // the host's notifier, for its statements (the bench's patients have no portal account: it queues nothing)
@@ -94,6 +114,7 @@ export function ceilingDeposit(pool: pg.Pool, actors: CeilingActors, spec: Datas
     const setUniqueId = `urn:oid:${newUniqueId()}`;
     const ctx = withRequestId(actors.depositor);
     const resource = buildDocumentReference({ ...doc, ins, uniqueId }, `urn:uuid:${randomUUID()}`);
+    await claim(db);
     // the host's deposit of new documents: three round trips, the statements of each sent together
     const client = await pool.connect();
     try {
@@ -133,12 +154,14 @@ export function ceilingDeposit(pool: pg.Pool, actors: CeilingActors, spec: Datas
   };
 }
 
-export function ceilingSearch(pool: pg.Pool, actors: CeilingActors, spec: DatasetSpec, audit: boolean): Operation {
+export function ceilingSearch(db: CeilingDb, actors: CeilingActors, spec: DatasetSpec): Operation {
+  const { pool, audit } = db;
   // The scope of the reader on any search patient (all authorised her): the host's guess once it has served her.
   let predicted: Extract<SearchScope, { kind: 'documents' }> | undefined;
   return async () => {
     const ins = searchPatient(1 + randomInt(spec.patients));
     const ctx = withRequestId(actors.reader);
+    await claim(db);
     const filters = { ins, statuses: ['current'] as const, includeArchived: false, date: [], period: [] };
     if (!predicted) {
       const first = await loadRecord(pool, ins);
@@ -155,20 +178,33 @@ export function ceilingSearch(pool: pg.Pool, actors: CeilingActors, spec: Datase
     if (rows.length !== Math.min(20, spec.docsPerPatient)) throw new Error(`search: ${rows.length} rows for ${ins}`);
     if (audit) {
       const facts: AuditFacts = { action: 'document.search', outcome: 'allowed', rule: scope.rule, ins, details: { returned: rows.length, documents: rows.map((r) => r.id) } };
-      await inTransaction(pool, (client) => appendInTransaction(client, [auditRecordOf(ctx, facts)]));
+      await audit.write(auditRecordOf(ctx, facts), auditHeadOf(record));
     }
     return true;
   };
 }
 
-export function ceilingRetrieve(pool: pg.Pool, actors: CeilingActors, ids: readonly string[], audit: boolean): Operation {
+/** The rows of a retrieve's SELECT as binary COPY gives them (text fields as UTF-8, bytea as is), for a database without COPY TO STDOUT. */
+async function selectRows(client: pg.PoolClient, select: string): Promise<(Buffer | null)[][]> {
+  const result = await client.query<Record<string, unknown>>(select);
+  return result.rows.map((row) =>
+    Object.keys(row).map((_, i) => {
+      const value = row[`f${i}`];
+      return value === null || value === undefined ? null : Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
+    }),
+  );
+}
+
+export function ceilingRetrieve(db: CeilingDb, actors: CeilingActors, ids: readonly string[], read: 'copy' | 'select' = 'copy'): Operation {
+  const { pool, audit } = db;
   return async () => {
     const id = ids[randomInt(ids.length)];
     if (!id) throw new Error('retrieve: nothing deposited');
     const ctx = withRequestId(actors.reader);
+    await claim(db);
     // the host's statement: the document, its record and its sealed content by binary COPY
     const client = await pool.connect();
-    const fields = await copyOutRows(client, retrieveSelect(id)).finally(() => client.release());
+    const fields = await (read === 'copy' ? copyOutRows(client, retrieveSelect(id)) : selectRows(client, retrieveSelect(id))).finally(() => client.release());
     const row = fields[0];
     if (!row) throw new Error(`no document ${id}`);
     const text = (i: number): string => row[i]?.toString('utf8') ?? '';
@@ -192,7 +228,7 @@ export function ceilingRetrieve(pool: pg.Pool, actors: CeilingActors, ids: reado
     const uniqueId = text(2);
     if (audit) {
       const facts: AuditFacts = { action: 'document.retrieve', ins, documentId: id, documentUniqueId: uniqueId, outcome: 'allowed', rule: decision.rule };
-      await inTransaction(pool, (client) => appendInTransaction(client, [auditRecordOf(ctx, facts)]));
+      await audit.write(auditRecordOf(ctx, facts), row[22] ? auditHeadOf({ record_audit_head: text(22) }) : undefined);
     }
     return true;
   };

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig } from '../packages/dmp/src/config.js';
 import { migrate } from '../packages/dmp/src/db/migrate.js';
-import { ceilingActors, ceilingDeposit, ceilingRetrieve, ceilingSearch, type CeilingActors } from './ceiling.js';
+import { AuditWriter } from '../packages/dmp/src/audit/audit-writer.js';
+import { ceilingActors, ceilingDeposit, ceilingRetrieve, ceilingSearch, type CeilingActors, type CeilingDb } from './ceiling.js';
+import { PostgresReplayStore } from '../packages/dmp/src/auth/index.js';
 import { DEPOSIT_PATIENTS_SQL, datasetReady, generateDataset, removeDeposits, type DatasetSpec, type RunSql } from './dataset.js';
 import { HostChild } from './host-child.js';
 import { buildHostBundle } from './host-bundle.js';
@@ -237,24 +239,28 @@ async function httpScenario(
 /** The database-only ceilings: the same statements from a minimal client, concurrency workers, one connection each. */
 async function dbScenario(options: Options, actors: CeilingActors, masterKey: Buffer, audit: boolean): Promise<Partial<Record<PhaseName, MedianResult>>> {
   // in pipeline mode, as the host's pool (statements a request sends together share a round trip)
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.concurrency, pipeline: true });
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.concurrency + 1, pipeline: true });
+  // the host's group-commit audit writer (searches and retrieves) and replay store (its own connection, synchronous_commit off)
+  const writer = audit ? new AuditWriter({ pool }) : undefined;
+  const claimsPool = new pg.Pool({ connectionString: options.databaseUrl, max: 1, options: '-c synchronous_commit=off' });
+  const db: CeilingDb = { pool, claims: new PostgresReplayStore(claimsPool), ...(writer ? { audit: writer } : {}) };
   const runs: Record<PhaseName, PhaseResult[]> = { deposit: [], search: [], retrieve: [] };
   try {
     for (let rep = 1; rep <= options.reps; rep++) {
       for (const phase of options.phases) {
         let operation: Operation;
-        if (phase === 'deposit') operation = ceilingDeposit(pool, actors, options.spec, masterKey, audit);
-        else if (phase === 'search') operation = ceilingSearch(pool, actors, options.spec, audit);
+        if (phase === 'deposit') operation = ceilingDeposit(db, actors, options.spec, masterKey);
+        else if (phase === 'search') operation = ceilingSearch(db, actors, options.spec);
         else {
           const depositedIds = async (): Promise<string[]> =>
             (await pool.query<{ id: string }>(`SELECT id FROM document WHERE ${DEPOSIT_PATIENTS_SQL} AND size = 102400 LIMIT 20000`)).rows.map((r) => r.id);
           let ids = await depositedIds();
           if (ids.length === 0) {
             // nothing deposited yet in this run (--phases without deposit): deposit for a few seconds, unmeasured
-            await runLoad(ceilingDeposit(pool, actors, options.spec, masterKey, audit), { concurrency: options.concurrency, warmupMs: 0, durationMs: 3_000 });
+            await runLoad(ceilingDeposit(db, actors, options.spec, masterKey), { concurrency: options.concurrency, warmupMs: 0, durationMs: 3_000 });
             ids = await depositedIds();
           }
-          operation = ceilingRetrieve(pool, actors, ids, audit);
+          operation = ceilingRetrieve(db, actors, ids);
         }
         await settle(pool, options);
         const result = await runLoad(operation, { concurrency: options.concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs });
@@ -266,6 +272,8 @@ async function dbScenario(options: Options, actors: CeilingActors, masterKey: Bu
       }
     }
   } finally {
+    await writer?.close();
+    await claimsPool.end();
     await pool.end();
   }
   const results: Partial<Record<PhaseName, MedianResult>> = {};

@@ -265,9 +265,9 @@ const RETRIEVE_FIELDS = [
   'x.record_audit_head',
 ] as const;
 
-/** The query a retrieve reads by binary COPY: every field as text, or bytea. `id` must be a checked UUID. */
+/** The query a retrieve reads by binary COPY: every field as text, or bytea, named f0, f1, ... `id` must be a checked UUID. */
 export function retrieveSelect(id: string): string {
-  return `SELECT ${RETRIEVE_FIELDS.join(', ')}
+  return `SELECT ${RETRIEVE_FIELDS.map((field, i) => `${field} AS f${i}`).join(', ')}
     FROM (SELECT d.id, d.ins, d.unique_id, d.status, d.archived, d.visibility, d.type_code, d.class_code, d.author_id, d.mime_type,
                  c.wrapped_key, c.iv, c.tag, c.ciphertext, ${RECORD_ACCESS_COLUMNS}
             FROM document d JOIN document_content c ON c.document_id = d.id JOIN patient_record r ON r.ins = d.ins
