@@ -139,8 +139,9 @@ export class AuditWriter {
   /** One flushing loop: takes what has accumulated, commits it, and again until nothing waits. */
   async #drain(): Promise<void> {
     try {
-      // Let the writes of the current tick join the first batch.
-      await Promise.resolve();
+      // Let the writes of this turn of the event loop join the first batch: the answers the
+      // database has just sent for other requests are read in the same turn, and theirs follow.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0, this.#maxBatch);
         await this.#flush(batch);

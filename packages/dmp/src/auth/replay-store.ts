@@ -80,6 +80,8 @@ export class PostgresReplayStore implements ReplayStore {
 
   private async drain(): Promise<void> {
     try {
+      // the claims of the requests read in this turn of the event loop join the first batch
+      await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, 1000);
         await this.flush(batch);
