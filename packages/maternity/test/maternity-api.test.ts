@@ -176,5 +176,17 @@ describe('maternity JSON API', () => {
     const after = await t.api('GET', `/stays/${t.stayId}`, token);
     const latest = (after.json.documents as { kind: string; version: number; dmpStatus: string; dmpDetail?: string }[]).filter((d) => d.kind === 'LDL').at(-1)!;
     expect(latest).toMatchObject({ version: 2, dmpStatus: 'rejected', dmpDetail: expect.stringContaining('type de document inconnu') as string });
+
+    // once the cause is dealt with, the staff send it again
+    const rejected = (after.json.documents as { id: string; kind: string; version: number }[]).find((d) => d.kind === 'LDL' && d.version === 2)!;
+    const sent = (await t.api('POST', `/documents/${(after.json.documents as { id: string; kind: string; version: number }[]).find((d) => d.kind === 'CRA')!.id}/retry`, token, {})).status;
+    expect(sent).toBe(409);
+    dmpAnswer = () => ({ kind: 'accepted', documentReferenceId: `dr-${deposits.length}` });
+    const retried = await t.api('POST', `/documents/${rejected.id}/retry`, token, {});
+    expect(retried.status, retried.body).toBe(200);
+    expect(retried.json.document).toMatchObject({ dmpStatus: 'queued' });
+    await t.maternity.outbox.drain();
+    const final = await t.api('GET', `/stays/${t.stayId}`, token);
+    expect((final.json.documents as { id: string; dmpStatus: string }[]).find((d) => d.id === rejected.id)!.dmpStatus).toBe('sent');
   });
 });

@@ -251,4 +251,20 @@ export async function setDocumentConsent(ctx: MaternityContext, staff: StaffMemb
   });
 }
 
+
+/**
+ * Sends again a document the DMP refused (4xx), once the cause is dealt with (e.g. her record was
+ * closed and is reopened): its deposit goes back in the outbox, with its attempts counted anew.
+ */
+export async function retryDeposit(ctx: MaternityContext, staff: StaffMember, id: string): Promise<DocumentSummary> {
+  return inTransaction(ctx.pool, async (client) => {
+    const row = await loadDocument(client, id, { forUpdate: true });
+    if (row.dmp_status !== 'rejected') throw new MaternityError('conflict', "Seul un document refusé par le DMP peut être renvoyé");
+    await client.query("UPDATE connector_outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, last_error = NULL, done_at = NULL WHERE document_id = $1 AND kind = 'dmp_deposit'", [id, ctx.now()]);
+    await client.query("UPDATE clinical_document SET dmp_status = 'queued', dmp_detail = NULL WHERE id = $1", [id]);
+    await recordStaffEvent(client, staff, 'retry-deposit', `document:${id}`, 'ok');
+    return summaryOf(await loadDocument(client, id));
+  });
+}
+
 export type { DocumentRow };

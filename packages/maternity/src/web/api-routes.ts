@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { validateCda } from '../cda/validation/index.js';
 import { MaternityError, type MaternityContext } from '../context.js';
-import { DMP_STATUS_LABELS, documentContent } from '../records/documents.js';
+import { DMP_STATUS_LABELS, documentContent, retryDeposit } from '../records/documents.js';
 import { qualifyIdentity, recordConsent } from '../records/identity.js';
 import { saveReport, type ReportKind } from '../records/reports.js';
 import { stayView } from '../records/stay-view.js';
@@ -31,7 +31,7 @@ function body(request: FastifyRequest): Record<string, unknown> {
  * - `GET /stays`; `POST /stays` (admission); `GET /stays/:id` (mother, newborns, reports, documents, letters)
  * - `POST /stays/:id/reports/:kind` (`delivery`, `caesarean`, `discharge`); `POST /stays/:id/reports/:kind/corrections`
  * - `POST /patients/:id/identity` `{identityChecked, card?: {insuredNir, rank, givenName}}`
- * - `POST /documents/:id/consent` `{patientInformed, patientRefused}`
+ * - `POST /documents/:id/consent` `{patientInformed, patientRefused}`; `POST /documents/:id/retry` (a deposit the DMP refused)
  * - `GET /documents/:id/cda`, `GET /documents/:id/pdf`
  * - `GET /documents/:id/validation`: the CDA checked against the ANS schema and CI-SIS Schematrons
  * - `GET /staff`
@@ -113,6 +113,13 @@ export async function registerApiRoutes(app: FastifyInstance, options: { ctx: Ma
     const b = body(request);
     if (typeof b.patientInformed !== 'boolean' || typeof b.patientRefused !== 'boolean') throw new MaternityError('invalid', 'patientInformed et patientRefused sont des booléens');
     const document = await recordConsent(ctx, staff, request.params.id, { patientInformed: b.patientInformed, patientRefused: b.patientRefused });
+    changed();
+    return { document };
+  });
+
+  app.post<{ Params: { id: string } }>('/documents/:id/retry', async (request) => {
+    const staff = await requireStaff(ctx, request, { changes: true });
+    const document = await retryDeposit(ctx, staff, request.params.id);
     changed();
     return { document };
   });

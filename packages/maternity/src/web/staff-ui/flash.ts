@@ -17,6 +17,7 @@ export const FLASH_MESSAGES = {
   'identite-recup': "INSi a retourné l'identité (RECUP). Vérifiez une pièce d'identité ou l'acte de naissance pour la qualifier.",
   information: "L'information de la patiente est enregistrée pour ce document.",
   refus: "Le refus de la patiente est enregistré : ce document ne sera pas versé au DMP.",
+  renvoi: 'Le document est de nouveau en file d’envoi vers le DMP.',
   deconnexion: 'Vous êtes déconnecté(e).',
 } as const;
 

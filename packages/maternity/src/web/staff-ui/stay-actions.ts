@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { MaternityError } from '../../context.js';
-import { documentContent, loadDocument } from '../../records/documents.js';
+import { documentContent, loadDocument, retryDeposit } from '../../records/documents.js';
 import { qualifyIdentity, recordConsent } from '../../records/identity.js';
 import { stayView } from '../../records/stay-view.js';
 import { formState, type FieldProblem } from './form-fields.js';
@@ -68,6 +68,16 @@ export async function registerStayActions(app: FastifyInstance, ui: StaffUi): Pr
     await recordConsent(ui.ctx, staff.member, document.id, decision === 'refus' ? { patientInformed: true, patientRefused: true } : { patientInformed: true, patientRefused: false });
     ui.afterChange();
     return seeOther(reply, `/sejours/${stayId}?ok=${decision === 'refus' ? 'refus' : 'information'}#documents`);
+  });
+
+  app.post<StayDocument>('/sejours/:id/documents/:documentId/renvoi', async (request, reply) => {
+    const staff = await changeStaff(ui, request);
+    const stayId = idParam(request.params.id, 'Séjour');
+    const document = await loadDocument(ui.ctx.pool, idParam(request.params.documentId, 'Document'));
+    if (document.stay_id !== stayId) throw new MaternityError('not-found', "Ce document n'appartient pas à ce séjour");
+    await retryDeposit(ui.ctx, staff.member, document.id);
+    ui.afterChange();
+    return seeOther(reply, `/sejours/${stayId}?ok=renvoi#documents`);
   });
 
   for (const part of ['pdf', 'cda'] as const) {

@@ -21,6 +21,10 @@ const documentName = (d: DocumentSummary) => `${DOCUMENT_KIND_LABELS[d.kind]} v$
 /** "Patiente informée" / "La patiente refuse le versement", for a document not yet sent. */
 function consentActions(stayId: string, d: DocumentSummary, csrfToken: string): SafeHtml {
   if (d.dmpStatus === 'sent' || d.dmpStatus === 'superseded_unsent') return html`<span class="muted">—</span>`;
+  if (d.dmpStatus === 'rejected') {
+    return html`<form method="post" action="/sejours/${stayId}/documents/${d.id}/renvoi" class="inline">
+${csrfField(csrfToken)}<button type="submit" class="button button-small button-secondary">Renvoyer au DMP<span class="visually-hidden"> : ${documentName(d)}</span></button></form>`;
+  }
   const form = (decision: 'informee' | 'refus', label: string, style: string) => html`<form method="post" action="/sejours/${stayId}/documents/${d.id}/choix" class="inline">
 ${csrfField(csrfToken)}<input type="hidden" name="decision" value="${decision}">
 <button type="submit" class="button button-small ${style}">${label}<span class="visually-hidden"> : ${documentName(d)}</span></button></form>`;
