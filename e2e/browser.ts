@@ -37,3 +37,10 @@ export async function codeFromInbox(context: BrowserContext, portalUrl: string):
     await inbox.close();
   }
 }
+
+/** A browser context as a French user has it (locale, Paris time, a desktop window) and its first page. */
+export async function frenchPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15_000);
+  return { context, page: await context.newPage() };
+}

@@ -14,7 +14,7 @@ import { SmtpMssSender } from '../packages/maternity/src/mss/index.js';
 import { localInputValue } from '../packages/maternity/src/web/staff-ui/format.js';
 import { registerStaffUi } from '../packages/maternity/src/web/staff-ui/index.js';
 import { startTestMaternity, type TestMaternity } from '../packages/maternity/test/maternity-harness.js';
-import { codeFromInbox, launchBrowser, seriousViolations } from './browser.js';
+import { codeFromInbox, frenchPage, launchBrowser, seriousViolations } from './browser.js';
 
 const SCREENSHOTS = path.resolve('docs/screenshots');
 const MOTHER = DEMO_PATIENTS.mother.ins;
@@ -68,9 +68,7 @@ describe('Maternité Sainte Félicité to the DMP, in Chromium', () => {
       staffUi: (app, ctx) => registerStaffUi(app, ctx, { afterChange: () => maternity.maternity.outbox.nudge() }),
     });
     browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    ({ context, page } = await frenchPage(browser));
   });
   afterAll(async () => {
     await browser?.close();

@@ -6,7 +6,7 @@ import { DEMO_PATIENT_PASSWORD, ensureDemoAccount } from '../packages/dmp/src/de
 import { DEMO_PATIENTS, DEMO_PROFESSIONALS } from '../packages/dmp/src/demo/demo-people.js';
 import { seedDemo } from '../packages/dmp/src/demo/seed-demo.js';
 import { startTestHost, type ProfessionalClient, type TestHost } from '../packages/dmp/test/harness.js';
-import { codeFromInbox, launchBrowser, seriousViolations } from './browser.js';
+import { codeFromInbox, frenchPage, launchBrowser, seriousViolations } from './browser.js';
 
 const SCREENSHOTS = path.resolve('docs/screenshots');
 const { mother } = DEMO_PATIENTS;
@@ -43,9 +43,7 @@ describe('patient portal in Chromium', () => {
     loginId = await ensureDemoAccount(t.host.services, t.host.portal);
     [obstetrician, gp] = await Promise.all([t.client(DEMO_PROFESSIONALS.obstetrician), t.client(DEMO_PROFESSIONALS.medecinTraitant)]);
     browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    ({ context, page } = await frenchPage(browser));
   });
   afterAll(async () => {
     await browser?.close();
