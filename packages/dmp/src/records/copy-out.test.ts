@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBinaryCopy } from './copy-out.js';
+import { parseBinaryCopy, parseBinaryCopyChunks } from './copy-out.js';
 
 /** A binary COPY stream of `rows` (fields as bytes, or null). */
 function binaryCopy(rows: (Buffer | null)[][], extension = Buffer.alloc(0)): Buffer {
@@ -35,9 +35,26 @@ describe('binary COPY', () => {
     expect(rows[1]![2]).toBeNull();
   });
 
+  it('gives the same rows from the messages as they came, however the data is cut', () => {
+    const rows = [[Buffer.from('a'), null, Buffer.alloc(300, 7)], [Buffer.from('bé'), Buffer.alloc(0), null]];
+    const whole = binaryCopy(rows);
+    const expected = parseBinaryCopy(whole);
+    // as PostgreSQL sends it: the header, each row, the trailer
+    const header = 19;
+    const first = header + 2 + 4 + 1 + 4 + 4 + 300;
+    const pieces = [whole.subarray(0, header), whole.subarray(header, first), whole.subarray(first, whole.length - 2), whole.subarray(whole.length - 2)];
+    expect(parseBinaryCopyChunks(pieces)).toEqual(expected);
+    // cut anywhere else
+    for (const cut of [1, 7, 19, 20, 25, 100, first + 1, whole.length - 1]) {
+      expect(parseBinaryCopyChunks([whole.subarray(0, cut), whole.subarray(cut)])).toEqual(expected);
+    }
+    expect(parseBinaryCopyChunks([whole])).toEqual(expected);
+  });
+
   it('refuses what is not a binary COPY, or is cut short', () => {
     expect(() => parseBinaryCopy(Buffer.from('id\tname\n1\tx\n'))).toThrow(/signature/);
     const whole = binaryCopy([[Buffer.alloc(100)]]);
     expect(() => parseBinaryCopy(whole.subarray(0, whole.length - 30))).toThrow();
+    expect(() => parseBinaryCopyChunks([whole.subarray(0, 19), whole.subarray(19, whole.length - 2)])).toThrow();
   });
 });

@@ -19,10 +19,10 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 class CopyOutQuery extends pg.Query {
   readonly #sql: string;
   readonly #chunks: Buffer[] = [];
-  #settle: ((error: Error | null, data?: Buffer) => void) | undefined;
+  #settle: ((error: Error | null, data?: Buffer[]) => void) | undefined;
   #error: Error | undefined;
 
-  constructor(sql: string, settle: (error: Error | null, data?: Buffer) => void) {
+  constructor(sql: string, settle: (error: Error | null, data?: Buffer[]) => void) {
     super({ text: sql });
     this.#sql = sql;
     this.#settle = settle;
@@ -62,39 +62,70 @@ class CopyOutQuery extends pg.Query {
     const settle = this.#settle;
     this.#settle = undefined;
     if (this.#error) settle(this.#error);
-    else settle(null, this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks));
+    else settle(null, this.#chunks);
   }
 }
 
 /** The rows of `COPY (select) TO STDOUT (FORMAT binary)`, each as its fields' bytes. */
 export async function copyOutRows(client: pg.PoolClient, select: string): Promise<CopyRow[]> {
-  const data = await new Promise<Buffer>((resolve, reject) => {
+  const chunks = await new Promise<Buffer[]>((resolve, reject) => {
     client.query(new CopyOutQuery(`COPY (${select}) TO STDOUT (FORMAT binary)`, (error, result) => (error ? reject(error) : resolve(result!))));
   });
-  return parseBinaryCopy(data);
+  return parseBinaryCopyChunks(chunks);
+}
+
+/**
+ * Parses binary COPY data as it came, in CopyData messages. PostgreSQL sends the header, each row
+ * and the trailer in messages of their own: they are parsed where they are, without joining a
+ * document's bytes into one more copy; data cut elsewhere is joined first.
+ */
+export function parseBinaryCopyChunks(chunks: readonly Buffer[]): CopyRow[] {
+  const header = chunks[0];
+  if (header && header.length >= SIGNATURE.length + 8 && header.length === SIGNATURE.length + 8 + header.readInt32BE(SIGNATURE.length + 4)) {
+    const rows: CopyRow[] = [];
+    let ended = false;
+    for (const chunk of chunks.slice(1)) {
+      const parsed: ReturnType<typeof parseTuples> = ended ? undefined : parseTuples(chunk, 0);
+      if (!parsed || parsed.offset !== chunk.length) return parseBinaryCopy(Buffer.concat(chunks));
+      rows.push(...parsed.rows);
+      ended = parsed.ended;
+    }
+    if (ended) return rows;
+  }
+  return parseBinaryCopy(Buffer.concat(chunks));
 }
 
 /** Parses PostgreSQL's binary COPY format (signature, flags, header extension, tuples, trailer). */
 export function parseBinaryCopy(data: Buffer): CopyRow[] {
   if (data.length < SIGNATURE.length + 8 || !data.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('binary COPY: no signature');
-  let offset = SIGNATURE.length + 4;
-  offset += 4 + data.readInt32BE(offset);
+  const offset = SIGNATURE.length + 8 + data.readInt32BE(SIGNATURE.length + 4);
+  const parsed = parseTuples(data, offset);
+  if (!parsed?.ended) throw new Error('binary COPY: truncated');
+  return parsed.rows;
+}
+
+/** The whole tuples from `offset` (up to the trailer, if there), or undefined if one is cut short. */
+function parseTuples(data: Buffer, start: number): { rows: CopyRow[]; offset: number; ended: boolean } | undefined {
   const rows: CopyRow[] = [];
-  for (;;) {
+  let offset = start;
+  while (offset < data.length) {
+    if (offset + 2 > data.length) return undefined;
     const fields = data.readInt16BE(offset);
     offset += 2;
-    if (fields === -1) return rows;
+    if (fields === -1) return { rows, offset, ended: true };
     const row: CopyRow = new Array<Buffer | null>(fields);
     for (let i = 0; i < fields; i++) {
+      if (offset + 4 > data.length) return undefined;
       const length = data.readInt32BE(offset);
       offset += 4;
       if (length === -1) row[i] = null;
       else {
-        if (offset + length > data.length) throw new Error('binary COPY: truncated');
+        if (offset + length > data.length) return undefined;
         row[i] = data.subarray(offset, offset + length);
         offset += length;
       }
     }
     rows.push(row);
   }
+  return { rows, offset, ended: false };
 }
