@@ -28,7 +28,7 @@ export function sealContent(plain: Buffer, masterKey: Buffer, associatedData: st
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
   cipher.setAAD(Buffer.from(associatedData));
-  const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
+  const ciphertext = joined(cipher.update(plain), cipher.final());
   const tag = cipher.getAuthTag();
   return { wrappedKey: wrapKey(dataKey, masterKey), iv, tag, ciphertext };
 }
@@ -39,7 +39,12 @@ export function openContent(sealed: SealedContent, masterKey: Buffer, associated
   const decipher = createDecipheriv('aes-256-gcm', dataKey, sealed.iv);
   decipher.setAAD(Buffer.from(associatedData));
   decipher.setAuthTag(sealed.tag);
-  return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+  return joined(decipher.update(sealed.ciphertext), decipher.final());
+}
+
+/** `update` then `final` of a GCM (de)cipher: `final` gives nothing in GCM, so the content is not copied once more. */
+function joined(updated: Buffer, final: Buffer): Buffer {
+  return final.length === 0 ? updated : Buffer.concat([updated, final]);
 }
 
 /** Encrypts a small value (identity traits, notes) with the same envelope, as one buffer. */
