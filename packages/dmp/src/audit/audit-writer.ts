@@ -35,7 +35,7 @@ export interface AuditWriterOptions {
   readonly enabled?: boolean;
   /** Attempts of a batch that failed on a deadlock or serialization failure (default 3). */
   readonly attempts?: number;
-  /** Most chain heads remembered, the least recently used forgotten first (default 100,000). */
+  /** Most chain heads remembered, the least recently used forgotten first (default 10,000: searches and reads give the heads they read with the record). */
   readonly rememberedHeads?: number;
 }
 
@@ -94,7 +94,7 @@ export class AuditWriter {
     this.#maxBatch = Math.max(1, options.maxBatch ?? 500);
     this.#enabled = options.enabled ?? true;
     this.#attempts = Math.max(1, options.attempts ?? 3);
-    this.#maxHeads = Math.max(0, options.rememberedHeads ?? 100_000);
+    this.#maxHeads = Math.max(0, options.rememberedHeads ?? 10_000);
   }
 
   /**
