@@ -15,6 +15,8 @@ export interface HostChildOptions {
   readonly cpuProfileDir?: string;
   /** Run this compiled bundle of host-process.ts (see host-bundle.ts) with plain node; absent: the TypeScript under tsx. */
   readonly bundle?: string;
+  /** Node options for the host (V8 heap sizes, ...). */
+  readonly nodeFlags?: readonly string[];
   readonly log: (line: string) => void;
 }
 
@@ -32,6 +34,7 @@ export class HostChild {
     const args = [
       ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []),
       '--expose-gc',
+      ...(options.nodeFlags ?? []),
       ...(options.bundle ? [options.bundle] : ['--import', 'tsx', path.join(HERE, 'host-process.ts')]),
     ];
     const env: NodeJS.ProcessEnv = {

@@ -46,6 +46,8 @@ interface Options {
   readonly quietMaxMs: number;
   /** How the host runs: compiled (an esbuild bundle, plain node) or its TypeScript under tsx. */
   readonly hostRuntime: 'bundle' | 'tsx';
+  /** Node options of the host process. */
+  readonly hostNodeFlags: readonly string[];
 }
 
 function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
@@ -85,8 +87,17 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options 
     pglitePatients: number('pglite-patients', 'BENCH_PGLITE_PATIENTS', quick ? 200 : 5_000),
     quietMaxMs: number('quiet-max', 'BENCH_QUIET_MAX_S', quick ? 3 : 15) * 1000,
     hostRuntime: hostRuntimeOf(flags.get('host') ?? env.BENCH_HOST ?? 'bundle'),
+    hostNodeFlags: (flags.get('host-node-flags') ?? env.BENCH_HOST_NODE_FLAGS ?? HOST_NODE_FLAGS).split(' ').filter((f) => f !== ''),
   };
 }
+
+/**
+ * V8 heap settings for the host (README, Performance): a young generation of 2 x 8 MB rather than
+ * 2 x 16, and an old generation allowed to double its live size before the next full collection
+ * rather than V8's up-to-fourfold, so that garbage promoted under load does not pile up to several
+ * times the live heap. No cap: a host must never die of a large upload.
+ */
+const HOST_NODE_FLAGS = '--max-semi-space-size=8 --heap-growing-percent=100';
 
 function hostRuntimeOf(value: string): 'bundle' | 'tsx' {
   if (value !== 'bundle' && value !== 'tsx') throw new Error(`--host: bundle or tsx, not ${value}`);
@@ -181,6 +192,7 @@ async function httpScenario(
     auditOff,
     ...(profileDir ? { cpuProfileDir: profileDir } : {}),
     ...(hostBundle ? { bundle: hostBundle } : {}),
+    nodeFlags: options.hostNodeFlags,
     log,
   });
   log(`host: pid ${child.pid}, port ${child.port}, audit ${auditOff ? 'OFF' : 'on'}, RSS at start ${mb(child.memory()?.rss)}`);
