@@ -38,6 +38,7 @@ export function mainProfile(dir: string): string | undefined {
 function where(url: string): string {
   if (url === '') return '(native/V8)';
   const clean = url.replace(/^file:\/\//, '');
+  if (clean.includes('/node_modules/.cache/dmp-bench-host/')) return 'the host (compiled bundle)';
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(clean);
   if (modules) return `npm:${modules[1]}`;
   const own = /\/(packages\/[^?]+|bench\/[^?]+)/.exec(clean);
