@@ -41,7 +41,7 @@ type Result = { kind: 'done'; dmpId?: string } | { kind: 'retry'; reason: string
 export class ConnectorOutbox {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private stopped = false;
+  private stopped = true;
 
   constructor(
     private readonly ctx: MaternityContext,
@@ -64,7 +64,7 @@ export class ConnectorOutbox {
     tick();
   }
 
-  /** Asks for a pass soon (after new work was queued). */
+  /** Asks for a pass soon (after new work was queued); nothing when the outbox is not started. */
   nudge(): void {
     if (this.stopped || this.running) return;
     if (this.timer) clearTimeout(this.timer);
