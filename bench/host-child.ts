@@ -62,7 +62,10 @@ export class HostChild {
     });
     const ready = await new Promise<{ port: number; pid: number }>((resolve, reject) => {
       const reader = createInterface({ input: child.stdout! });
-      const timer = setTimeout(() => reject(new Error('the DMP host did not start within 60 s')), 60_000);
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL'); // not left running behind the bench
+        reject(new Error('the DMP host did not start within 60 s'));
+      }, 60_000);
       reader.on('line', (line) => {
         lines.push(line);
         const match = /^BENCH_HOST_READY (.*)$/.exec(line);
