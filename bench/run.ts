@@ -1,7 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -154,17 +152,6 @@ async function ensureDataset(options: Options, masterKey: Buffer): Promise<numbe
   }
 }
 
-/**
- * A full garbage collection of the bench process, between phases: the load generator's own garbage
- * (the last phase's pre-signed assertions, tens of MB) would otherwise be collected during the next
- * measured window, on the same two cores as the host.
- */
-const collectGarbage: () => void = (() => {
-  v8.setFlagsFromString('--expose-gc');
-  const gc: unknown = runInNewContext('gc');
-  return typeof gc === 'function' ? (gc as () => void) : () => undefined;
-})();
-
 /** The compiled host (built once per run when `--host=bundle`). */
 let hostBundle: string | undefined;
 
@@ -228,8 +215,6 @@ async function httpScenario(
         const signer = phase === 'deposit' ? http.depositor.assertions : http.reader.assertions;
         const count = Math.ceil((expectedRate[phase] * (options.warmupMs + options.durationMs)) / 1000);
         const signMs = signer.fill(count);
-        // the previous phase's assertions (tens of MB) are collected now, not in the measured window
-        collectGarbage();
         signing[`${phase}#${rep}`] = Math.round((signMs / count) * 1000) / 1000;
         await settle(pool, options);
         const result = await runLoad(operation, { concurrency: options.concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, hostPid: child.pid });
@@ -289,7 +274,6 @@ async function dbScenario(options: Options, actors: CeilingActors, masterKey: Bu
           }
           operation = ceilingRetrieve(db, actors, ids);
         }
-        collectGarbage();
         await settle(pool, options);
         const result = await runLoad(operation, { concurrency: options.concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs });
         runs[phase].push(result);
