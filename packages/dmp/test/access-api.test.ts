@@ -153,6 +153,32 @@ describe('access rules through the API', () => {
     expect((lists.json.entry?.[0]?.resource as { entry: unknown[] }).entry.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('an assertion naming another patient is refused for every action on this record, and each refusal is audited', async () => {
+    const otherPatient = { patient: `urn:oid:1.2.250.1.213.1.4.8|${DEMO_PATIENTS.julien.ins}` };
+    const cases: { action: string; send: () => Promise<{ status: number }> }[] = [
+      { action: 'record.status', send: () => gp.request('GET', `/fhir/Patient?identifier=${encodeURIComponent(INS_TOKEN)}`, { assertion: otherPatient }) },
+      { action: 'document.search', send: () => gp.request('GET', search, { assertion: otherPatient }) },
+      { action: 'list.search', send: () => gp.request('GET', `/fhir/List?patient.identifier=${encodeURIComponent(INS_TOKEN)}&code=submissionset`, { assertion: otherPatient }) },
+      { action: 'document.read', send: () => gp.request('GET', `/fhir/DocumentReference/${documentId}`, { assertion: otherPatient }) },
+      { action: 'document.retrieve', send: () => gp.request('GET', `/fhir/Binary/${documentId}`, { assertion: otherPatient }) },
+      { action: 'document.deposit', send: () => midwife.request('POST', '/fhir', { body: buildProvideBundle([deliveryReport(lea.ins, DEMO_PROFESSIONALS.midwife)]), assertion: otherPatient }) },
+      {
+        action: 'document.update',
+        send: () => midwife.request('PATCH', `/fhir/DocumentReference/${documentId}`, { contentType: 'application/json-patch+json', body: [{ op: 'replace', path: '/status', value: 'entered-in-error' }], assertion: otherPatient }),
+      },
+    ];
+    const documentsBefore = await t.host.database.pool.query<{ n: number; versions: number }>('SELECT count(*)::int AS n, sum(version)::int AS versions FROM document WHERE ins = $1', [lea.ins]);
+    for (const { action, send } of cases) {
+      const before = await t.host.database.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_entry WHERE partition = $1 AND action = $2 AND outcome = 'denied' AND rule = 'assertion-names-another-patient'", [lea.ins, action]);
+      const response = await send();
+      expect(response.status, action).toBe(403);
+      const after = await t.host.database.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_entry WHERE partition = $1 AND action = $2 AND outcome = 'denied' AND rule = 'assertion-names-another-patient'", [lea.ins, action]);
+      expect(after.rows[0]!.n, action).toBe(before.rows[0]!.n + 1);
+    }
+    const documentsAfter = await t.host.database.pool.query<{ n: number; versions: number }>('SELECT count(*)::int AS n, sum(version)::int AS versions FROM document WHERE ins = $1', [lea.ins]);
+    expect(documentsAfter.rows[0]).toEqual(documentsBefore.rows[0]);
+  });
+
   it('only the author deletes (entered-in-error); archiving hides from default searches', async () => {
     const asGp = await gp.request('PATCH', `/fhir/DocumentReference/${documentId}`, {
       contentType: 'application/json-patch+json',

@@ -72,7 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ? { https: { key: options.https.key, cert: options.https.cert, ca: options.https.ca, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' as const } }
       : {}),
     // FHIR search URLs may carry many parameters
-    maxParamLength: 500,
+    routerOptions: { maxParamLength: 500 },
   });
 
   // FHIR JSON, plain JSON and JSON Patch are all JSON; anything else is 415.

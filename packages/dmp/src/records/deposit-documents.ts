@@ -53,7 +53,7 @@ const INHERITED_FLAGS: readonly VisibilityFlag[] = ['MASQUE_PS'];
  * the audit entries commit in one transaction, or nothing does. A refusal is audited on its own.
  */
 export async function depositDocuments(ctx: RequestContext, services: HostServices, submission: Submission): Promise<DepositResult> {
-  checkAssertedPatient(ctx, submission.ins);
+  await checkAssertedPatient(ctx, services, submission.ins, { action: 'document.deposit' });
   const hashes = submission.documents.map((doc) => verifyContent(doc));
   const attempt = () =>
     inTransaction(services.pool, async (client) => {

@@ -98,7 +98,7 @@ async function searchDocuments<R extends { id: string }>(
   page: Page,
   columns: string,
 ): Promise<SearchPage<R>> {
-  checkAssertedPatient(ctx, filters.ins);
+  await checkAssertedPatient(ctx, services, filters.ins, { action: 'document.search' });
   const key = predictionKey(ctx);
   const predicted = predictedScopes.get(key);
   let record: RecordAccessState | undefined;
@@ -197,13 +197,13 @@ async function decideRead(
   head: ChainHead | undefined,
   withContent: boolean,
 ): Promise<Buffer | undefined> {
-  checkAssertedPatient(ctx, row.ins);
+  const facts = { action: withContent ? 'document.retrieve' : 'document.read', ins: row.ins, documentId: row.id, documentUniqueId: row.unique_id };
+  await checkAssertedPatient(ctx, services, row.ins, facts);
   const decision = decide(ctx.actor, 'document.read', record, {
     mode: ctx.mode,
     ...(ctx.reason ? { reason: ctx.reason } : {}),
     document: documentAccessState(row),
   });
-  const facts = { action: withContent ? 'document.retrieve' : 'document.read', ins: row.ins, documentId: row.id, documentUniqueId: row.unique_id };
   if (!decision.allowed) {
     await recordAudit(services, ctx, { ...facts, outcome: 'denied', rule: decision.rule, details: { reason: decision.reason } }, head);
     throw FhirError.of(404, 'not-found', `no document ${row.id} you may read`);

@@ -25,7 +25,7 @@ const RIGHTS: readonly { right: string; action: Action; context?: { depositTypeC
  * the caller's rights as extensions; an empty Bundle when there is no record. Audited.
  */
 export async function recordStatus(ctx: RequestContext, services: HostServices, ins: string): Promise<Bundle> {
-  checkAssertedPatient(ctx, ins);
+  await checkAssertedPatient(ctx, services, ins, { action: 'record.status' });
   const record = await loadRecord(services.pool, ins);
   const decision = decide(ctx.actor, 'record.status', record, { mode: ctx.mode, ...(ctx.reason ? { reason: ctx.reason } : {}) });
   if (!decision.allowed) {

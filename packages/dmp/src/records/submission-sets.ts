@@ -16,7 +16,7 @@ export async function findSubmissionSets(
   ins: string,
   page: { count: number; offset: number },
 ): Promise<{ resources: Record<string, unknown>[]; hasMore: boolean }> {
-  checkAssertedPatient(ctx, ins);
+  await checkAssertedPatient(ctx, services, ins, { action: 'list.search' });
   const record = await requireRecord(services, ins);
   const scope = searchScope(ctx.actor, record, { mode: ctx.mode, ...(ctx.reason ? { reason: ctx.reason } : {}) });
   if (scope.kind === 'none') {

@@ -1,4 +1,4 @@
-import { checkAssertedPatient } from './asserted-patient.js';
+import { ASSERTED_PATIENT_REASON, ASSERTED_PATIENT_RULE, assertsOtherPatient } from './asserted-patient.js';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { decide } from '../access/index.js';
 import type { Action, VisibilityFlag } from '../access/types.js';
@@ -34,7 +34,7 @@ interface MutableState {
  */
 export async function updateDocument(ctx: RequestContext, services: HostServices, documentId: string, patch: DocumentPatch, ifMatchVersion?: number): Promise<Record<string, unknown>> {
   type Row = DocumentRow & { type_code: string; class_code: string; author_id: string };
-  let refused: { rule: string; reason: string; ins: string; action: Action; uniqueId: string } | undefined;
+  let refused: { rule: string; reason: string; ins: string; action: Action | 'document.update'; uniqueId: string } | undefined;
   const updated = await inTransaction(services.pool, async (client) => {
     const found = await client.query<Row>({ text: `SELECT ${DOCUMENT_COLUMNS} FROM document d WHERE d.id = $1 FOR UPDATE`, values: [documentId] });
     const row = found.rows[0];
@@ -42,7 +42,10 @@ export async function updateDocument(ctx: RequestContext, services: HostServices
     if (ifMatchVersion !== undefined && ifMatchVersion !== row.version) {
       throw FhirError.of(412, 'conflict', `the document is at version ${row.version}, not ${ifMatchVersion}`);
     }
-    checkAssertedPatient(ctx, row.ins);
+    if (assertsOtherPatient(ctx, row.ins)) {
+      refused = { rule: ASSERTED_PATIENT_RULE, reason: ASSERTED_PATIENT_REASON, ins: row.ins, action: 'document.update', uniqueId: row.unique_id };
+      throw FhirError.of(403, 'forbidden', ASSERTED_PATIENT_REASON);
+    }
     const record = await loadRecord(client, row.ins, 'share');
     if (!record) throw FhirError.of(404, 'not-found', 'no record for this document');
     const before: MutableState = { status: row.status, visibility: row.visibility as VisibilityFlag[], confidentiality: row.confidentiality, archived: row.archived };
