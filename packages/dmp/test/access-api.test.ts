@@ -75,6 +75,21 @@ describe('access rules through the API', () => {
     expect((await gp.request('GET', `/fhir/Binary/${documentId}`)).status).toBe(200);
   });
 
+  it('a change to a document the caller may not see is answered exactly as for a document that does not exist, and audited', async () => {
+    const archive = { contentType: 'application/json-patch+json', body: [{ op: 'add', path: '/extension', value: [{ url: 'https://dmp.sainte-felicite.example/fhir/StructureDefinition/document-archived', valueBoolean: true }] }] };
+    const versionBefore = (await t.host.database.pool.query<{ version: number }>('SELECT version FROM document WHERE id = $1', [documentId])).rows[0]!.version;
+    const unknownId = `${uniqueId.slice(0, -1)}${uniqueId.endsWith('9') ? '8' : '9'}`;
+    const hidden = await obstetrician.request('PATCH', `/fhir/DocumentReference?identifier=${encodeURIComponent(uniqueId)}`, { ...archive, headers: { 'if-match': 'W/"999"' } });
+    const missing = await obstetrician.request('PATCH', `/fhir/DocumentReference?identifier=${encodeURIComponent(unknownId)}`, archive);
+    expect(hidden.status).toBe(404);
+    expect(missing.status).toBe(404);
+    expect(hidden.json.issue?.[0]?.diagnostics).toBe(missing.json.issue?.[0]?.diagnostics?.replace(unknownId, uniqueId));
+    expect((await obstetrician.request('PATCH', `/fhir/DocumentReference/${documentId}`, archive)).status).toBe(404);
+    expect((await t.host.database.pool.query<{ version: number }>('SELECT version FROM document WHERE id = $1', [documentId])).rows[0]!.version).toBe(versionBefore);
+    const refusals = await t.host.database.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_entry WHERE partition = $1 AND action = 'document.update' AND outcome = 'denied' AND document_id = $2", [lea.ins, documentId]);
+    expect(refusals.rows[0]!.n).toBe(2);
+  });
+
   it('a professional may not unmask a document; the patient may', async () => {
     const attempt = await gp.request('PATCH', `/fhir/DocumentReference?identifier=${encodeURIComponent(uniqueId)}`, {
       contentType: 'application/json-patch+json',

@@ -113,21 +113,22 @@ export async function registerFhirRoutes(app: FastifyInstance, options: AppOptio
   });
 
   // Masking, visibility, archiving, logical deletion (PDSm conditional PATCH)
-  const patchHandler = async (request: FastifyRequest, reply: FastifyReply, id: string) => {
+  const patchHandler = async (request: FastifyRequest, reply: FastifyReply, id: string, notFound?: string) => {
     const contentType = request.headers['content-type'] ?? '';
     const patch: DocumentPatch = contentType.startsWith('application/json-patch+json')
       ? { kind: 'json-patch', operations: request.body }
       : { kind: 'fhirpath-patch', parameters: request.body };
     const ifMatch = /^W\/"(\d+)"$/.exec(String(request.headers['if-match'] ?? ''))?.[1];
-    const updated = await updateDocument(ctx(request), services, id, patch, ifMatch ? Number(ifMatch) : undefined);
+    const updated = await updateDocument(ctx(request), services, id, patch, ifMatch ? Number(ifMatch) : undefined, notFound);
     return sendFhir(reply, 200, updated);
   };
   app.patch('/DocumentReference', async (request, reply) => {
     const uniqueId = conditionalIdentifier(request.query as Query);
     const found = await services.pool.query<{ id: string }>('SELECT id FROM document WHERE unique_id = $1', [uniqueId]);
     const id = found.rows[0]?.id;
-    if (!id) throw FhirError.of(404, 'not-found', `no document with identifier ${uniqueId}`);
-    return patchHandler(request, reply, id);
+    const notFound = `no document with identifier ${uniqueId}`;
+    if (!id) throw FhirError.of(404, 'not-found', notFound);
+    return patchHandler(request, reply, id, notFound);
   });
   app.patch<{ Params: { id: string } }>('/DocumentReference/:id', async (request, reply) => patchHandler(request, reply, request.params.id));
 

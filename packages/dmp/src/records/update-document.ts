@@ -32,22 +32,41 @@ interface MutableState {
  * (status `entered-in-error`, author only). Each change is decided on its own; all or nothing;
  * audited in the same transaction. Returns the updated DocumentReference.
  */
-export async function updateDocument(ctx: RequestContext, services: HostServices, documentId: string, patch: DocumentPatch, ifMatchVersion?: number): Promise<Record<string, unknown>> {
+export async function updateDocument(
+  ctx: RequestContext,
+  services: HostServices,
+  documentId: string,
+  patch: DocumentPatch,
+  ifMatchVersion?: number,
+  /** The answer when the document does not exist or the caller may not see it (the same for both). */
+  notFound = `no document ${documentId}`,
+): Promise<Record<string, unknown>> {
   type Row = DocumentRow & { type_code: string; class_code: string; author_id: string };
   let refused: { rule: string; reason: string; ins: string; action: Action | 'document.update'; uniqueId: string } | undefined;
   const updated = await inTransaction(services.pool, async (client) => {
     const found = await client.query<Row>({ text: `SELECT ${DOCUMENT_COLUMNS} FROM document d WHERE d.id = $1 FOR UPDATE`, values: [documentId] });
     const row = found.rows[0];
-    if (!row) throw FhirError.of(404, 'not-found', `no document ${documentId}`);
-    if (ifMatchVersion !== undefined && ifMatchVersion !== row.version) {
-      throw FhirError.of(412, 'conflict', `the document is at version ${row.version}, not ${ifMatchVersion}`);
-    }
+    if (!row) throw FhirError.of(404, 'not-found', notFound);
     if (assertsOtherPatient(ctx, row.ins)) {
       refused = { rule: ASSERTED_PATIENT_RULE, reason: ASSERTED_PATIENT_REASON, ins: row.ins, action: 'document.update', uniqueId: row.unique_id };
       throw FhirError.of(403, 'forbidden', ASSERTED_PATIENT_REASON);
     }
     const record = await loadRecord(client, row.ins, 'share');
-    if (!record) throw FhirError.of(404, 'not-found', 'no record for this document');
+    if (!record) throw FhirError.of(404, 'not-found', notFound);
+    // A document the caller may neither read nor act on as its author is answered as not found, as
+    // a read would be, so that neither its existence nor its version leaks (an administrator acts
+    // for the patient and reads nothing; each change is decided below).
+    if (ctx.actor.kind !== 'administrator') {
+      const context = { mode: ctx.mode, ...(ctx.reason ? { reason: ctx.reason } : {}), document: documentAccessState(row) };
+      const read = decide(ctx.actor, 'document.read', record, context);
+      if (!read.allowed && !decide(ctx.actor, 'document.archive', record, context).allowed) {
+        refused = { rule: read.rule, reason: read.reason, ins: row.ins, action: 'document.update', uniqueId: row.unique_id };
+        throw FhirError.of(404, 'not-found', notFound);
+      }
+    }
+    if (ifMatchVersion !== undefined && ifMatchVersion !== row.version) {
+      throw FhirError.of(412, 'conflict', `the document is at version ${row.version}, not ${ifMatchVersion}`);
+    }
     const before: MutableState = { status: row.status, visibility: row.visibility as VisibilityFlag[], confidentiality: row.confidentiality, archived: row.archived };
     const after = applyPatch(presentDocumentReference(row, services.fhirBase), patch);
     const actions = changes(before, after);
