@@ -15,13 +15,17 @@ export function assertsOtherPatient(ctx: RequestContext, ins: string): boolean {
  * The assertion names the patient the professional acts for (DESIGN.md §3); a request about another
  * patient is refused, and the refusal is audited in that patient's history like any other.
  */
-export async function checkAssertedPatient(
+export function checkAssertedPatient(
   ctx: RequestContext,
   services: HostServices,
   ins: string,
   facts: { readonly action: string; readonly documentId?: string; readonly documentUniqueId?: string },
-): Promise<void> {
-  if (!assertsOtherPatient(ctx, ins)) return;
+): Promise<void> | undefined {
+  // The usual case costs no promise: callers `await` undefined.
+  return assertsOtherPatient(ctx, ins) ? refuseOtherPatient(ctx, services, ins, facts) : undefined;
+}
+
+async function refuseOtherPatient(ctx: RequestContext, services: HostServices, ins: string, facts: { readonly action: string; readonly documentId?: string; readonly documentUniqueId?: string }): Promise<never> {
   await recordAudit(services, ctx, { ...facts, outcome: 'denied', rule: ASSERTED_PATIENT_RULE, ins, details: { reason: ASSERTED_PATIENT_REASON } });
   throw FhirError.of(403, 'forbidden', ASSERTED_PATIENT_REASON);
 }
