@@ -12,6 +12,7 @@ import { loadClientCertificateVerifier, PostgresReplayStore } from './auth/index
 import type { HostConfig } from './config.js';
 import type { HostServices } from './context.js';
 import { openDatabase, type Database } from './db/database.js';
+import { sealClearContacts } from './portal/auth/account-repository.js';
 import { DemoSmsGateway, OutboxDispatcher, SmtpEmailSender, startDemoSmtpServer, type DemoSmtpServer } from './messaging/index.js';
 import { buildPortalApp } from './portal/portal-app.js';
 import { outboxNotifier } from './notifications/notifier.js';
@@ -65,6 +66,8 @@ export async function startHost(config: HostConfig, options: StartOptions = {}):
     stopReusedServer: true,
     ...(options.onLog ? { onLog: options.onLog } : {}),
   });
+  // Portal accounts created before contact details were sealed: sealed now, their clear columns emptied.
+  await sealClearContacts(database.pool, config.masterKey);
   // Requests use a pool of their own in node-postgres' pipeline mode: statements a request sends
   // together (a deposit's) share one round trip; awaited one by one, they behave as usual.
   const pool = new pg.Pool({ connectionString: database.url, max: 20, pipeline: true });

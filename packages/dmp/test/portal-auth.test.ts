@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import * as OTPAuth from 'otpauth';
 import { SimulatedInsi, type CarteVitaleData } from '@dmp/national';
@@ -10,6 +10,7 @@ import { DEMO_PATIENTS } from '../src/demo/demo-people.js';
 import { createRecordFromCarteVitale } from '../src/identity/create-record.js';
 import { DemoSmsGateway, OutboxDispatcher, readDemoMailbox, readDemoSms, SmtpEmailSender, startDemoSmtpServer, type DemoSmtpServer } from '../src/messaging/index.js';
 import { issueActivationCode, PortalAuthError, portalSecurityHeaders, registerPortalAuth, type PortalAuth } from '../src/portal/auth/index.js';
+import { openContact, sealClearContacts } from '../src/portal/auth/account-repository.js';
 import { freshDatabase } from './test-database.js';
 
 const PASSWORD = 'cheval agrafe pile correcte';
@@ -150,6 +151,27 @@ describe('portal sign-in', () => {
     expect(stored.rows[0]).toEqual({ n: 0 });
     expect((await auditRows('portal.sign-in', DEMO_PATIENTS.julien.ins)).some((r) => r.outcome === 'allowed')).toBe(true);
     expect(await get('/api/session')).toMatchObject({ statusCode: 401 });
+    // the e-mail address is kept sealed: no clear column, and not in the sealed bytes either
+    const account = await db.pool.query<{ email: string | null; phone: string | null; contact: Buffer }>('SELECT email, phone, contact FROM portal_account WHERE ins = $1', [DEMO_PATIENTS.julien.ins]);
+    expect(account.rows[0]).toMatchObject({ email: null, phone: null });
+    expect(account.rows[0]!.contact.includes(Buffer.from(julienMail))).toBe(false);
+  });
+
+  it('seals at start the contact details of an account kept in the clear, which then still receives its codes', async () => {
+    // Julien's account, as if created before the contact details were sealed
+    await db.pool.query('UPDATE portal_account SET contact = NULL, email = $2, phone = NULL WHERE login_id = $1', [julienLogin, julienMail]);
+    expect(await sealClearContacts(db.pool, services.masterKey)).toBe(1);
+    expect(await sealClearContacts(db.pool, services.masterKey)).toBe(0);
+    const row = await db.pool.query<{ id: string; email: string | null; phone: string | null; contact: Buffer | null }>('SELECT id, email, phone, contact FROM portal_account WHERE login_id = $1', [julienLogin]);
+    expect(row.rows[0]).toMatchObject({ email: null, phone: null });
+    expect(row.rows[0]!.contact!.includes(Buffer.from(julienMail))).toBe(false);
+    expect(openContact(services.masterKey, row.rows[0]!)).toEqual({ email: julienMail, phone: null });
+    const before = await lastMailId(julienMail);
+    const started = await post('/api/auth/login', { loginId: julienLogin, password: PASSWORD });
+    expect(started.json()).toMatchObject({ channel: 'email', maskedDestination: 'j***@example.org' });
+    await mailTo(julienMail, /code de connexion/, before);
+    // sealed for this account: the same bytes on another account do not open
+    expect(() => openContact(services.masterKey, { ...row.rows[0]!, id: randomUUID() })).toThrow();
   });
 
   it('refuses weak, common and personal passwords, in the user’s language', async () => {

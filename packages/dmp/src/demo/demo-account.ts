@@ -15,7 +15,7 @@ export const DEMO_PATIENT_EMAIL = 'camille.leroy@example.org';
  */
 export async function ensureDemoAccount(services: HostServices, portal: FastifyInstance): Promise<string> {
   const { mother } = DEMO_PATIENTS;
-  const existing = await findAccount(services.pool, { ins: mother.ins });
+  const existing = await findAccount(services.pool, services.masterKey, { ins: mother.ins });
   if (existing) return existing.loginId;
   const issued = await issueActivationCode(services, mother.ins, 'letter', { actor: { kind: 'administrator', id: 'demo-setup' }, requestId: 'demo-setup' });
   const response = await portal.inject({

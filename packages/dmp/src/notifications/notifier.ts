@@ -5,6 +5,7 @@ import type { VisibilityFlag } from '../access/types.js';
 import { describeActor } from '../audit/index.js';
 import type { RequestContext } from '../context.js';
 import { enqueueMessage } from '../messaging/index.js';
+import { openContact } from '../portal/auth/account-repository.js';
 import { actorPhrase, whenPhrase } from '../portal/history-sentences.js';
 
 /**
@@ -59,13 +60,13 @@ export function outboxNotifier(options: NotifierOptions): Notifier {
   const knownAccess = new Set<string>();
 
   async function recipients(db: Pick<pg.Pool, 'query'>, ins: string): Promise<Recipient[]> {
-    const found = await db.query<{ email: string; phone: string | null; language: 'fr' | 'en'; role: 'patient' | 'legal-representative' }>(
-      `SELECT a.email, a.phone, a.language, 'patient' AS role FROM portal_account a WHERE a.ins = $1
+    const found = await db.query<{ id: string; contact: Buffer | null; email: string | null; phone: string | null; language: 'fr' | 'en'; role: 'patient' | 'legal-representative' }>(
+      `SELECT a.id, a.contact, a.email, a.phone, a.language, 'patient' AS role FROM portal_account a WHERE a.ins = $1
        UNION ALL
-       SELECT a.email, a.phone, a.language, 'legal-representative' FROM legal_representative l JOIN portal_account a ON a.ins = l.representative_id WHERE l.ins = $1`,
+       SELECT a.id, a.contact, a.email, a.phone, a.language, 'legal-representative' FROM legal_representative l JOIN portal_account a ON a.ins = l.representative_id WHERE l.ins = $1`,
       [ins],
     );
-    return found.rows;
+    return found.rows.map((row) => ({ ...openContact(masterKey, row), language: row.language, role: row.role }));
   }
 
   async function channels(db: Pick<pg.Pool, 'query'>, ins: string, column: 'new_document' | 'new_professional_access' | 'emergency_access'): Promise<Channel[]> {

@@ -9,7 +9,7 @@ import { FhirError } from '../../fhir/fhir-error.js';
 import { createRecordFromCarteVitale } from '../../identity/create-record.js';
 import { enqueueMessage } from '../../messaging/index.js';
 import { loadRecord } from '../../records/record-repository.js';
-import { findAccount } from './account-repository.js';
+import { findAccount, sealContact } from './account-repository.js';
 import { auditPortal } from './auth-audit.js';
 import { activationLetter, AUTH_MESSAGES, maskDestination } from './auth-messages.js';
 import { generateLoginId } from './login-id.js';
@@ -35,7 +35,7 @@ export async function signUp(deps: ResolvedAuthDeps, input: SignupInput, caller:
   if (input.card.rank !== 1) throw new PortalAuthError('signup-not-holder');
   const identity = await holderIdentity(deps, input);
   const ctx: RequestContext = { actor: { kind: 'patient', ins: identity.ins }, mode: 'normal', requestId: caller.requestId };
-  if (await findAccount(deps.services.pool, { ins: identity.ins })) throw new PortalAuthError('account-exists');
+  if (await findAccount(deps.services.pool, deps.services.masterKey, { ins: identity.ins })) throw new PortalAuthError('account-exists');
   if (await loadRecord(deps.services.pool, identity.ins)) throw new PortalAuthError('activation-required');
   const loginId = generateLoginId();
   checkAccountPassword(input, identity, loginId, caller);
@@ -62,7 +62,7 @@ export async function activateAccount(deps: ResolvedAuthDeps, input: SignupInput
   const now = deps.now();
   await hitRateLimit(deps.services.pool, `activate:${caller.ip}`, deps.config.rateLimit, now);
   const identity = await holderIdentity(deps, input);
-  if (await findAccount(deps.services.pool, { ins: identity.ins })) throw new PortalAuthError('account-exists');
+  if (await findAccount(deps.services.pool, deps.services.masterKey, { ins: identity.ins })) throw new PortalAuthError('account-exists');
   const loginId = generateLoginId();
   checkAccountPassword(input, identity, loginId, caller);
   const passwordHash = await hashPassword(input.password);
@@ -118,7 +118,7 @@ export async function issueActivationCode(
   if (channel !== 'letter' && !options.destination) throw new Error(`an activation code by ${channel} needs a destination`);
   const record = await loadRecord(services.pool, ins);
   if (!record) throw new Error('no record for this INS');
-  if (await findAccount(services.pool, { ins })) throw new Error('this record already has a portal account');
+  if (await findAccount(services.pool, services.masterKey, { ins })) throw new Error('this record already has a portal account');
   const code = randomActivationCode();
   const expiresAt = new Date(now.getTime() + (options.lifetimeMs ?? DEFAULT_PORTAL_AUTH_CONFIG.activationLifetimeMs));
   await inTransaction(services.pool, async (client) => {
@@ -189,9 +189,10 @@ async function insertAccount(
   for (let attempt = 0; ; attempt += 1) {
     await client.query('SAVEPOINT login_id');
     try {
+      const id = randomUUID();
       await client.query(
-        `INSERT INTO portal_account (id, login_id, ins, email, phone, password_hash, otp_channel, language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [randomUUID(), loginId, identity.ins, input.email, input.phone ?? null, passwordHash, input.otpChannel, language, deps.now()],
+        `INSERT INTO portal_account (id, login_id, ins, contact, password_hash, otp_channel, language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, loginId, identity.ins, sealContact(deps.services.masterKey, id, { email: input.email, phone: input.phone ?? null }), passwordHash, input.otpChannel, language, deps.now()],
       );
       break;
     } catch (error) {

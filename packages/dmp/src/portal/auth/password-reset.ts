@@ -23,7 +23,7 @@ export async function requestPasswordReset(deps: ResolvedAuthDeps, loginId: stri
   const now = deps.now();
   await hitRateLimit(deps.services.pool, `reset:${caller.ip}`, deps.config.rateLimit, now);
   const id = normaliseLoginId(loginId);
-  const account = isWellFormedLoginId(id) ? await findAccount(deps.services.pool, { loginId: id }) : undefined;
+  const account = isWellFormedLoginId(id) ? await findAccount(deps.services.pool, deps.services.masterKey, { loginId: id }) : undefined;
   if (!account) {
     await auditPortal(deps.services, { action: 'portal.password-reset-request', outcome: 'denied', rule: 'unknown-login-id', requestId: caller.requestId, details: { ip: caller.ip } });
     return;
@@ -66,7 +66,7 @@ export async function confirmPasswordReset(deps: ResolvedAuthDeps, token: string
     [tokenHash(token), now],
   );
   const reset = found.rows[0];
-  const account = reset ? await findAccount(deps.services.pool, { id: reset.account_id }) : undefined;
+  const account = reset ? await findAccount(deps.services.pool, deps.services.masterKey, { id: reset.account_id }) : undefined;
   if (!reset || !account) {
     await auditPortal(deps.services, { action: 'portal.password-reset', outcome: 'denied', rule: 'invalid-token', requestId: caller.requestId, details: { ip: caller.ip } });
     throw new PortalAuthError('reset-invalid');

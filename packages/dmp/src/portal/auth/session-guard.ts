@@ -39,7 +39,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function patientSessionGuard(deps: ResolvedAuthDeps): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   return async (request, reply) => {
     const token = sessionTokenOf(request);
-    const session = token ? await resumeSession(deps.services.pool, token, deps.now(), deps.config) : undefined;
+    const session = token ? await resumeSession(deps.services.pool, deps.services.masterKey, token, deps.now(), deps.config) : undefined;
     const language = session?.account.language ?? languageFromHeader(request.headers['accept-language']);
     if (!token || !session) {
       await reply.code(401).send(new PortalAuthError('session-required').toPortalError(language));

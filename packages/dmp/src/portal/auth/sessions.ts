@@ -36,7 +36,7 @@ export async function createSession(db: Queryable, accountId: string, now: Date,
  * The session a cookie token names, if it is live: not revoked, used within the idle timeout, and
  * before its absolute end. A live session's idle clock restarts; an expired one is revoked.
  */
-export async function resumeSession(db: Queryable, token: string, now: Date, timeouts: SessionTimeouts): Promise<PortalSession | undefined> {
+export async function resumeSession(db: Queryable, masterKey: Buffer, token: string, now: Date, timeouts: SessionTimeouts): Promise<PortalSession | undefined> {
   if (token.length === 0 || token.length > 100) return undefined;
   const id = tokenHash(token);
   const result = await db.query<{ account_id: string; csrf_token: string; created_at: Date; last_seen_at: Date; absolute_expires_at: Date }>(
@@ -50,7 +50,7 @@ export async function resumeSession(db: Queryable, token: string, now: Date, tim
     return undefined;
   }
   await db.query('UPDATE portal_session SET last_seen_at = greatest(last_seen_at, $2) WHERE id = $1', [id, now]);
-  const account = await findAccount(db, { id: row.account_id });
+  const account = await findAccount(db, masterKey, { id: row.account_id });
   if (!account) return undefined;
   return { account, csrfToken: row.csrf_token, createdAt: row.created_at, absoluteExpiresAt: row.absolute_expires_at, idleExpiresAt: idleEnd(now, row.absolute_expires_at, timeouts) };
 }

@@ -34,7 +34,7 @@ export async function startLogin(deps: ResolvedAuthDeps, loginId: string, passwo
   const { services, config } = deps;
   await hitRateLimit(services.pool, `login:${caller.ip}`, config.rateLimit, deps.now());
   const id = normaliseLoginId(loginId);
-  const account = isWellFormedLoginId(id) ? await findAccount(services.pool, { loginId: id }) : undefined;
+  const account = isWellFormedLoginId(id) ? await findAccount(services.pool, services.masterKey, { loginId: id }) : undefined;
   const passwordOk = await verifyPassword(account?.passwordHash, password);
   const details = { ip: caller.ip };
   if (!account) {
@@ -153,7 +153,7 @@ export async function completeLogin(deps: ResolvedAuthDeps, challengeId: string,
     );
     const challenge = found.rows[0];
     if (!challenge) return { ok: false, rule: 'unknown-challenge' };
-    const account = (await findAccount(client, { id: challenge.account_id }, true))!;
+    const account = (await findAccount(client, services.masterKey, { id: challenge.account_id }, true))!;
     if (challenge.used_at) return { ok: false, rule: 'code-already-used', ins: account.ins };
     if (challenge.expires_at <= now) return { ok: false, rule: 'code-expired', ins: account.ins };
     if (challenge.attempts >= config.otpMaxAttempts) return { ok: false, rule: 'too-many-attempts', ins: account.ins };

@@ -22,7 +22,7 @@ export async function startTotpEnrolment(deps: ResolvedAuthDeps, account: Portal
 
 /** Confirms the enrolment with a code from the app: from then on sign-in asks for the app's code. */
 export async function confirmTotp(deps: ResolvedAuthDeps, accountId: string, code: string, requestId: string): Promise<void> {
-  const account = await findAccount(deps.services.pool, { id: accountId });
+  const account = await findAccount(deps.services.pool, deps.services.masterKey, { id: accountId });
   if (!account?.totpPending || !/^\d{6}$/.test(code)) throw new PortalAuthError('totp-invalid');
   const ok = totpOf(deps, account, account.totpPending).validate({ token: code, timestamp: deps.now().getTime(), window: 1 }) !== null;
   if (!ok) {
