@@ -107,10 +107,11 @@ describe('Maternité Sainte Félicité to the DMP, in Chromium', () => {
     await checkAccessibility('sejour');
   });
 
-  it('an Apgar score of 15 is refused in place, with the typed values kept', async () => {
+  it('an Apgar score of 15 is refused in place, with the typed values kept; Enter in a field saves', async () => {
     await page.getByRole('link', { name: "Corriger l'accouchement" }).click();
     await page.getByLabel('Apgar à 5 minutes').fill('15');
-    await page.getByRole('button', { name: 'Enregistrer la correction' }).click();
+    // Enter in a field submits the form as its save button would (not "Afficher les champs des nouveau-nés")
+    await page.getByLabel('Apgar à 5 minutes').press('Enter');
     await expect.poll(async () => page.textContent('body')).toMatch(/entre 0 et 10/);
     expect(await page.getByLabel('Apgar à 5 minutes').inputValue()).toBe('15');
     await checkAccessibility('accouchement-erreur');

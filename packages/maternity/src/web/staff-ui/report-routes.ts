@@ -52,6 +52,9 @@ async function reportPage(
   const recorded = view.reports[form.kind];
   const stayPath = `/sejours/${view.stay.id}`;
   const mother = view.mother;
+  const submitLabel = options.correction ? 'Enregistrer la correction' : form.submitLabel;
+  // The form's first submit button is the one Enter in a field presses (implicit submission): the
+  // save, out of sight and of the tab order, not "Afficher les champs des nouveau-nés" further down.
   return page({
     title: options.correction ? form.correctionTitle : form.title,
     staff,
@@ -63,8 +66,9 @@ ${options.notice ? html`<div class="notice notice-info" role="status"><p>${optio
 ${errorSummary(state, options.message)}
 <form method="post" action="${stayPath}/${form.slug}${options.correction ? '?correction=1' : ''}" novalidate class="form">
 ${csrfField(staff.csrfToken)}
+<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">${submitLabel}</button>
 ${fields}
-<div class="actions"><button type="submit" class="button">${options.correction ? 'Enregistrer la correction' : form.submitLabel}</button> <a href="${stayPath}">Annuler</a></div>
+<div class="actions"><button type="submit" class="button">${submitLabel}</button> <a href="${stayPath}">Annuler</a></div>
 </form>`,
   });
 }
