@@ -4,6 +4,7 @@ import type { HealthDirectory, InsiService } from '@dmp/national';
 import type { HostServices, RequestContext } from '../context.js';
 import { FhirError } from '../fhir/fhir-error.js';
 import { registerFhirRoutes } from './fhir-routes.js';
+import { parseJsonBody } from './json-body.js';
 
 /** Turns an HTTP request into the authenticated context of the acting professional (mTLS + assertion). */
 export type Authenticator = (request: FastifyRequest, requestId: string) => Promise<RequestContext>;
@@ -83,7 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return;
     }
     try {
-      done(null, JSON.parse((body as Buffer).toString('utf8')));
+      done(null, parseJsonBody(body as Buffer));
     } catch {
       done(FhirError.of(400, 'structure', 'the body is not well-formed JSON'), undefined);
     }

@@ -7,6 +7,7 @@ import { inTransaction } from '../db/database.js';
 import type { HostServices, RequestContext } from '../context.js';
 import { FhirError } from '../fhir/fhir-error.js';
 import { sealContent } from './content-crypto.js';
+import { Base64Text } from '../api/json-body.js';
 import type { DocumentMetadata } from './document-metadata.js';
 import { canonicalCodings } from './document-presenter.js';
 import { presentationOf } from './document-presentation.js';
@@ -394,7 +395,8 @@ async function supersede(client: pg.PoolClient, ins: string, reference: string):
 
 /** The DocumentReference as stored: inline data removed (the content lives encrypted apart), French code systems as the ANS URLs. */
 function storedResource(resource: Record<string, unknown>): Record<string, unknown> {
-  const copy = structuredClone(resource);
+  // A long inline `data` is a Base64Text over the request body: left out of the copy, not cloned.
+  const copy = JSON.parse(JSON.stringify(resource, withoutBase64Text)) as Record<string, unknown>;
   canonicalCodings(copy);
   const contents = Array.isArray(copy.content) ? copy.content : [];
   for (const content of contents) {
@@ -402,6 +404,11 @@ function storedResource(resource: Record<string, unknown>): Record<string, unkno
     if (attachment) delete attachment.data;
   }
   return copy;
+}
+
+/** JSON.stringify replacer leaving out Base64Text (seen on its holder: the value given is already its toJSON). */
+function withoutBase64Text(this: unknown, key: string, value: unknown): unknown {
+  return (this as Record<string, unknown>)[key] instanceof Base64Text ? undefined : value;
 }
 
 /** Shapes a document row for the access rules. */

@@ -1,6 +1,7 @@
 import { canonicalSystem, checkIns, dmpDocumentType, isDmpFormatCode, systemOid, valueSet, type Ins } from '@dmp/core';
 import type { VisibilityFlag } from '../access/types.js';
 import { IssueCollector } from '../fhir/fhir-error.js';
+import { dataOf, decodeData } from './base64-data.js';
 import { codings, field, isFhirDateTime, list, num, text } from '../fhir/json-access.js';
 
 /**
@@ -153,13 +154,13 @@ export function parseDocumentReference(resource: unknown, flavour: DepositFlavou
   const sha1 = text(attachment, 'hash');
   if (size !== undefined && (!Number.isInteger(size) || size < 0)) issues.add('value', 'content.attachment.size must be a non-negative integer', `${at}.content[0].attachment.size`);
   if (sha1 !== undefined && !/^[A-Za-z0-9+/]{27}=$/.test(sha1)) issues.add('value', 'content.attachment.hash must be a base64 SHA-1', `${at}.content[0].attachment.hash`);
-  const data = text(attachment, 'data');
+  const data = dataOf(attachment);
   const url = text(attachment, 'url');
   let inlineData: Buffer | undefined;
   if (flavour === 'iti-105') {
+    inlineData = data ? decodeData(data) : undefined;
     if (!data) issues.add('required', 'the simplified publish carries the content inline in content.attachment.data', `${at}.content[0].attachment.data`);
-    else if (!/^[A-Za-z0-9+/\s]*={0,2}$/.test(data)) issues.add('value', 'content.attachment.data is not base64', `${at}.content[0].attachment.data`);
-    else inlineData = Buffer.from(data, 'base64');
+    else if (!inlineData) issues.add('value', 'content.attachment.data is not base64', `${at}.content[0].attachment.data`);
   } else if (!url) {
     issues.add('required', 'content.attachment.url must name the Binary of the bundle', `${at}.content[0].attachment.url`);
   }

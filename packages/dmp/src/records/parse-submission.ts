@@ -1,6 +1,7 @@
 import { IssueCollector, FhirError } from '../fhir/fhir-error.js';
 import { codings, field, list, text } from '../fhir/json-access.js';
 import { isObject } from '../fhir/fhir-types.js';
+import { dataOf, decodeData } from './base64-data.js';
 import { parseDocumentReference, parsePatient, type DocumentMetadata } from './document-metadata.js';
 import type { Submission, SubmittedDocument } from './deposit-documents.js';
 
@@ -145,13 +146,13 @@ function binaryContent(resource: unknown, meta: DocumentMetadata | undefined, is
     issues.add('structure', 'the content entry must be a Binary', at);
     return undefined;
   }
-  const data = text(resource, 'data');
+  const data = dataOf(resource);
   const contentType = text(resource, 'contentType');
   if (data === undefined) {
     issues.add('required', 'Binary.data is required', `${at}.data`);
     return undefined;
   }
-  const decoded = decodeBase64(data);
+  const decoded = decodeData(data);
   if (!decoded) {
     issues.add('value', 'Binary.data is not base64', `${at}.data`);
     return undefined;
@@ -162,27 +163,6 @@ function binaryContent(resource: unknown, meta: DocumentMetadata | undefined, is
   return decoded;
 }
 
-const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/;
-
-/**
- * The bytes of base64 text (line breaks allowed), or undefined if it is not base64. Node's decoder
- * skips what is not in its alphabet, so for the usual text (no line breaks, whole quads, padding
- * only at the end, none of base64url's '-' and '_', which it also takes) the decoded length tells
- * whether anything was skipped, without a pass of a regular expression over megabytes; anything
- * else is checked by the expression, as before.
- */
-export function decodeBase64(data: string): Buffer | undefined {
-  if (data.length % 4 === 0 && !data.includes('\n') && !data.includes('\r') && !data.includes('-') && !data.includes('_')) {
-    const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
-    const equals = data.indexOf('=');
-    if (equals < 0 || equals >= data.length - padding) {
-      const decoded = Buffer.from(data, 'base64');
-      if (decoded.length === (data.length / 4) * 3 - padding) return decoded;
-    }
-  }
-  return BASE64.test(data) ? Buffer.from(data, 'base64') : undefined;
-}
-
 function containedMap(resource: unknown): Map<string, unknown> {
   const map = new Map<string, unknown>();
   for (const item of list(resource, 'contained')) {
@@ -191,3 +171,5 @@ function containedMap(resource: unknown): Map<string, unknown> {
   }
   return map;
 }
+
+export { decodeBase64 } from './base64-data.js';
