@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import * as OTPAuth from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PATIENT_PASSWORD, ensureDemoAccount } from '../packages/dmp/src/demo/demo-account.js';
@@ -152,5 +153,53 @@ describe('patient portal in Chromium', () => {
     await page.keyboard.press('Enter');
     const focusedInMain = Boolean(await page.evaluate("Boolean(document.activeElement?.closest('main') || document.activeElement?.id === 'contenu')"));
     expect(focusedInMain).toBe(true);
+  });
+
+  const accountLanguage = async (): Promise<string> => String(await page.evaluate("fetch('/api/session').then((r) => r.json()).then((s) => s.account.language)"));
+
+  it('keeps the language chosen on the account', async () => {
+    await page.goto(`${t.portal}/compte`);
+    await page.getByLabel('Langue', { exact: true }).selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+    await expect.poll(accountLanguage).toBe('en');
+    await page.getByLabel('Language', { exact: true }).selectOption('fr');
+    await page.getByRole('heading', { level: 1, name: 'Mon compte' }).waitFor();
+    await expect.poll(accountLanguage).toBe('fr');
+  });
+
+  it('sets up an authenticator app as second factor from the account page', async () => {
+    await page.goto(`${t.portal}/compte`);
+    await page.getByText('À chaque connexion, un code vous est envoyé par courriel.').waitFor();
+    await page.getByRole('button', { name: 'Utiliser une application d’authentification' }).click();
+    const secret = ((await page.locator('.portal-totp-secret').textContent()) ?? '').replace(/\s/g, '');
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    await checkAccessibility('compte-application');
+    await page.getByLabel('Code affiché par l’application').fill('000000');
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await page.getByText('Ce code de l’application d’authentification est incorrect.').first().waitFor();
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
+    await page.getByLabel('Code affiché par l’application').fill(totp.generate());
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await page.getByText('Votre application d’authentification vous donnera désormais le code de connexion.').waitFor();
+    await page.getByText('À chaque connexion, votre application d’authentification vous donne le code.').waitFor();
+  });
+
+  it('warns before an idle session ends, keeps it on request, and signs out at its end', async () => {
+    await page.clock.install();
+    await page.goto(`${t.portal}/`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.clock.fastForward('13:30');
+    const warning = page.getByRole('alertdialog');
+    await warning.getByText(/votre session se termine dans 2 min/).waitFor();
+    await checkAccessibility('avertissement-fin-de-session');
+    await warning.getByRole('button', { name: 'Rester connecté' }).click();
+    await warning.waitFor({ state: 'detached' });
+    await page.clock.fastForward('14:00');
+    await warning.waitFor();
+    await page.clock.fastForward('02:00');
+    await page.getByText('Votre session a expiré. Veuillez vous reconnecter.').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/connexion');
+    // signed out on the server too
+    expect(await page.evaluate("fetch('/api/session').then((r) => r.status)")).toBe(401);
   });
 });

@@ -135,7 +135,11 @@ describe('portal sign-in', () => {
     const { cookie, csrf, response } = await signIn(julienLogin, julienMail);
     const setCookie = String(response.headers['set-cookie']);
     expect(setCookie).toMatch(/^dmp_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Strict; Max-Age=43200$/);
-    expect(response.json()).toMatchObject({ account: { loginId: julienLogin, language: 'fr', email: julienMail }, records: [{ ins: DEMO_PATIENTS.julien.ins, displayName: 'Julien MOREAU', relation: 'self' }] });
+    expect(response.json()).toMatchObject({
+      account: { loginId: julienLogin, language: 'fr', email: julienMail, secondFactor: 'email' },
+      records: [{ ins: DEMO_PATIENTS.julien.ins, displayName: 'Julien MOREAU', relation: 'self' }],
+      idleTimeoutSeconds: 900,
+    });
 
     const session = await get('/api/session', { cookie });
     expect(session.statusCode).toBe(200);
@@ -292,6 +296,21 @@ describe('portal sign-in', () => {
     expect(leaked.rows[0]).toEqual({ n: 0 });
   });
 
+  it('keeps the language chosen on the account, and writes to the patient in it', async () => {
+    const { cookie, csrf } = await signIn(julienLogin, julienMail);
+    const put = (payload: unknown, headers: Record<string, string>) => app.inject({ method: 'PUT', url: '/api/account/language', payload: payload as object, headers });
+    expect((await put({ language: 'en' }, { cookie })).statusCode).toBe(403); // no CSRF token
+    expect((await put({ language: 'en' }, {})).statusCode).toBe(401);
+    for (const bad of [{ language: 'de' }, { language: '' }, {}, { language: ['en'] }]) expect((await put(bad, { cookie, 'x-csrf-token': csrf })).statusCode).toBe(400);
+    expect((await get('/api/session', { cookie })).json()).toMatchObject({ account: { language: 'fr' } });
+    expect((await put({ language: 'en' }, { cookie, 'x-csrf-token': csrf })).statusCode).toBe(204);
+    expect((await get('/api/session', { cookie })).json()).toMatchObject({ account: { language: 'en' } });
+    const before = await lastMailId(julienMail);
+    expect((await post('/api/auth/login', { loginId: julienLogin, password: PASSWORD })).statusCode).toBe(200);
+    await mailTo(julienMail, /^Your sign-in code$/, before);
+    expect((await put({ language: 'fr' }, { cookie, 'x-csrf-token': csrf })).statusCode).toBe(204);
+  });
+
   it('requires the CSRF token on every state-changing request', async () => {
     const { cookie, csrf } = await signIn(julienLogin, julienMail);
     const ins = DEMO_PATIENTS.julien.ins;
@@ -439,6 +458,7 @@ describe('portal sign-in', () => {
     expect(login.json()).toMatchObject({ channel: 'totp' });
     const done = await post('/api/auth/otp', { challengeId: (login.json() as { challengeId: string }).challengeId, code: totp.generate() });
     expect(done.statusCode).toBe(200);
+    expect(done.json()).toMatchObject({ account: { secondFactor: 'totp' } });
   });
 
   it('rate-limits the sign-in endpoints per client IP', async () => {

@@ -134,8 +134,8 @@ function RecordSwitcher(): ReactNode {
 }
 
 export function App(): ReactNode {
-  const { t, lang, setLang } = useI18n();
-  const { session, signOut } = useSession();
+  const { t, lang } = useI18n();
+  const { session, signOut, chooseLanguage } = useSession();
   const { path } = useLocation();
   const found = resolve(path);
   const signedIn = !!session;
@@ -177,7 +177,7 @@ export function App(): ReactNode {
           {
             iconId: 'fr-icon-translate-2',
             text: other === 'en' ? 'English' : 'Français',
-            buttonProps: { lang: other, onClick: () => setLang(other), type: 'button' },
+            buttonProps: { lang: other, onClick: () => chooseLanguage(other), type: 'button' },
           },
           ...(signedIn
             ? [

@@ -11,6 +11,7 @@ import type {
   DocumentView,
   EntryKind,
   HistoryPage,
+  Language,
   LoginChallenge,
   LoginRequest,
   NewEntry,
@@ -22,6 +23,7 @@ import type {
   SignupRequest,
   SignupResponse,
   StructuredEntry,
+  TotpSetup,
   UploadResponse,
 } from '../../dmp/src/portal/api-contract.js';
 
@@ -59,6 +61,11 @@ export function setCsrfToken(token: string | undefined): void {
 }
 export function setApiLanguage(lang: string): void {
   language = lang;
+}
+let onActivity: (() => void) | undefined;
+/** Called after each answered request: the server counts the session's idle time from it. */
+export function setOnActivity(f: (() => void) | undefined): void {
+  onActivity = f;
 }
 /** Called when a request answers 401 while a session was thought open (expired session). */
 export function setOnUnauthorised(f: (() => void) | undefined): void {
@@ -102,6 +109,7 @@ async function request<T>(method: string, path: string, opts: { body?: unknown; 
       json = undefined;
     }
   }
+  if (res.ok) onActivity?.();
   if (!res.ok) {
     if (res.status === 401 && path !== '/session' && !path.startsWith('/auth/')) onUnauthorised?.();
     throw new ApiError(res.status, isPortalError(json) ? json : { code: `http-${res.status}`, message: '' });
@@ -145,6 +153,13 @@ export const api = {
   passwordReset: (loginId: string): Promise<void> => request('POST', '/auth/password-reset', { body: { loginId } }),
   /** POST /api/auth/password-reset/confirm { token, password }: the token comes from the e-mailed link (#jeton=...). */
   confirmPasswordReset: (token: string, password: string): Promise<void> => request('POST', '/auth/password-reset/confirm', { body: { token, password } }),
+
+  /** PUT /api/account/language: kept on the account (the portal's and the messages' language). */
+  setLanguage: (language: Language): Promise<void> => request('PUT', '/account/language', { body: { language } }),
+  /** POST /api/auth/totp/setup: a new authenticator-app secret, pending until confirmed. */
+  totpSetup: (): Promise<TotpSetup> => request('POST', '/auth/totp/setup', { body: {} }),
+  /** POST /api/auth/totp/confirm: from then on sign-in asks for the app's code. */
+  totpConfirm: (code: string): Promise<void> => request('POST', '/auth/totp/confirm', { body: { code } }),
 
   // the record
   summary: (ins: string): Promise<RecordSummary> => request('GET', `${rec(ins)}/summary`),

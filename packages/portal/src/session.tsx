@@ -1,7 +1,10 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, setCsrfToken, setOnUnauthorised, type LoginChallenge, type SessionInfo } from './api.js';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { api, ApiError, setCsrfToken, setOnActivity, setOnUnauthorised, type LoginChallenge, type SessionInfo } from './api.js';
 import { navigate } from './router.js';
 import { useI18n } from './i18n.js';
+import type { Lang } from './lib/i18n-dict.js';
+import { Confirm } from './ui.js';
+import { sessionDeadline, SESSION_WARNING_MS } from './lib/session-deadline.js';
 
 export interface SessionState {
   /** undefined while loading, null when signed out. */
@@ -11,6 +14,8 @@ export interface SessionState {
   readonly record: SessionInfo['records'][number] | undefined;
   selectRecord(ins: string): void;
   signedIn(session: SessionInfo): void;
+  /** Shows the portal in this language, and keeps it on the account when signed in (its messages follow). */
+  chooseLanguage(lang: Lang): void;
   signOut(opts?: { everywhere?: boolean }): Promise<void>;
   /** The first factor's answer, kept in memory for the one-time code page. */
   readonly challenge: LoginChallenge | undefined;
@@ -51,10 +56,18 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
     }
   }, []);
   const [flash, setFlash] = useState<string | undefined>(undefined);
+  const adoptLanguage = useRef(setLang);
+  adoptLanguage.current = setLang;
+  /** When the server last answered a request of this session (it counts the idle time from there). */
+  const lastActivity = useRef(Date.now());
+  /** While the end of an idle session is near: when it ends. */
+  const [endingAt, setEndingAt] = useState<number | undefined>(undefined);
 
   const adopt = useCallback((s: SessionInfo | null) => {
     setSession(s);
     setCsrfToken(s?.csrfToken);
+    lastActivity.current = Date.now();
+    setEndingAt(undefined);
     if (!s) {
       setIns(undefined);
       return;
@@ -73,7 +86,11 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
     let live = true;
     api
       .session()
-      .then((s) => live && adopt(s))
+      .then((s) => {
+        if (!live) return;
+        adopt(s);
+        adoptLanguage.current(s.account.language); // the account's language, kept on the server
+      })
       .catch(() => live && adopt(null));
     return () => {
       live = false;
@@ -89,6 +106,32 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
     return () => setOnUnauthorised(undefined);
   }, [adopt, t]);
 
+  // Every answered request resets the idle time, on the server as here.
+  useEffect(() => {
+    setOnActivity(() => {
+      lastActivity.current = Date.now();
+      setEndingAt(undefined);
+    });
+    return () => setOnActivity(undefined);
+  }, []);
+
+  // Shortly before an idle session ends, ask whether to stay; at its end, sign out here too.
+  useEffect(() => {
+    if (!session) return undefined;
+    const check = (): void => {
+      const deadline = sessionDeadline(session, lastActivity.current);
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        api.logout().catch(() => undefined);
+        adopt(null);
+        setFlash(t('app.sessionExpired'));
+        navigate('/connexion', { replace: true });
+      } else setEndingAt(left <= SESSION_WARNING_MS ? deadline : undefined);
+    };
+    const timer = window.setInterval(check, 5_000);
+    return () => window.clearInterval(timer);
+  }, [session, adopt, t]);
+
   const value = useMemo<SessionState>(
     () => ({
       session,
@@ -101,6 +144,15 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
         } catch {
           // ignore
         }
+      },
+      chooseLanguage(next) {
+        setLang(next);
+        if (!session || session.account.language === next) return;
+        const account = { ...session.account, language: next };
+        api
+          .setLanguage(next)
+          .then(() => setSession((s) => (s ? { ...s, account } : s)))
+          .catch(() => undefined);
       },
       signedIn(s) {
         adopt(s);
@@ -126,7 +178,24 @@ export function SessionProvider({ children }: { children: ReactNode }): ReactNod
     }),
     [session, ins, challenge, setChallenge, flash, adopt, t, lang, setLang],
   );
-  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+  return (
+    <Ctx.Provider value={value}>
+      {children}
+      {session && endingAt !== undefined && (
+        <div className="portal-session-warning">
+          <Confirm
+            message={t('app.sessionWarning', { minutes: String(Math.max(1, Math.ceil((endingAt - Date.now()) / 60_000))) })}
+            confirmLabel={t('app.stayConnected')}
+            cancelLabel={t('app.signOut')}
+            onConfirm={async () => {
+              adopt(await api.session());
+            }}
+            onCancel={() => void value.signOut()}
+          />
+        </div>
+      )}
+    </Ctx.Provider>
+  );
 }
 
 export function useSession(): SessionState {

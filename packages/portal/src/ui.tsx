@@ -133,12 +133,14 @@ export function Notice({ message, severity = 'success' }: { message: string | un
 export function Confirm({
   message,
   confirmLabel,
+  cancelLabel,
   onConfirm,
   onCancel,
   danger,
 }: {
   message: ReactNode;
   confirmLabel?: string;
+  cancelLabel?: string;
   onConfirm: () => void | Promise<void>;
   onCancel: () => void;
   danger?: boolean;
@@ -188,7 +190,7 @@ export function Confirm({
               if (p instanceof HTMLElement) p.focus();
             }}
           >
-            {t('app.cancel')}
+            {cancelLabel ?? t('app.cancel')}
           </Button>
         </li>
       </ul>

@@ -56,14 +56,41 @@ export interface OtpRequest {
   readonly code: string;
 }
 
+/** PUT /api/account/language: the language of the portal and of the messages the account receives. */
+export interface LanguageRequest {
+  readonly language: Language;
+}
+
+/** POST /api/auth/totp/setup: a new authenticator-app secret, pending until confirmed. */
+export interface TotpSetup {
+  /** `otpauth://totp/...`: opens the authenticator app on a phone. */
+  readonly otpauthUri: string;
+  /** The same secret in base32, to type into the app. */
+  readonly secret: string;
+}
+
+/** POST /api/auth/totp/confirm: a code the app shows, proving it holds the secret. */
+export interface TotpConfirmRequest {
+  readonly code: string;
+}
+
 /** GET /api/session (and the answer of /api/auth/otp). */
 export interface SessionInfo {
   readonly csrfToken: string;
-  readonly account: { readonly loginId: string; readonly language: Language; readonly email: string; readonly phone?: string };
+  readonly account: {
+    readonly loginId: string;
+    readonly language: Language;
+    readonly email: string;
+    readonly phone?: string;
+    /** How sign-in asks for the second factor: a code by e-mail or SMS, or an authenticator app. */
+    readonly secondFactor: OtpChannel | 'totp';
+  };
   /** The records this account may act on: its own, and those of minors it represents. */
   readonly records: readonly { readonly ins: string; readonly displayName: string; readonly relation: 'self' | 'legal-representative' }[];
   readonly idleExpiresAt: string;
   readonly absoluteExpiresAt: string;
+  /** The session ends after this long without a request (the portal warns shortly before). */
+  readonly idleTimeoutSeconds: number;
 }
 
 // ---------------------------------------------------------------- the record

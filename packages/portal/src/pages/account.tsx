@@ -1,11 +1,12 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
 import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { api, type NotificationPreferences, type OtpChannel } from '../api.js';
+import { api, type NotificationPreferences, type OtpChannel, type TotpSetup } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
-import { Confirm, ErrorSummary, LoadState, Notice, Page, problemOf, useLoad, type Problem } from '../ui.js';
+import { Confirm, ErrorSummary, fieldState, LoadState, Notice, Page, problemOf, useLoad, type Problem } from '../ui.js';
 import { isLang } from '../lib/i18n-dict.js';
 
 const EVENTS = ['newDocument', 'newProfessionalAccess', 'emergencyAccess'] as const;
@@ -74,8 +75,8 @@ export function NotificationsPage(): ReactNode {
 }
 
 export function AccountPage(): ReactNode {
-  const { t, lang, setLang, dateTime } = useI18n();
-  const { session, ins, selectRecord, signOut } = useSession();
+  const { t, lang, dateTime } = useI18n();
+  const { session, ins, selectRecord, signOut, chooseLanguage } = useSession();
   const [asking, setAsking] = useState(false);
   const [problem, setProblem] = useState<Problem | undefined>();
   if (!session) return null;
@@ -95,7 +96,7 @@ export function AccountPage(): ReactNode {
           </>
         )}
       </dl>
-      <Select label={t('account.language')} nativeSelectProps={{ id: 'account-language', value: lang, onChange: (e) => isLang(e.target.value) && setLang(e.target.value) }}>
+      <Select label={t('account.language')} nativeSelectProps={{ id: 'account-language', value: lang, onChange: (e) => isLang(e.target.value) && chooseLanguage(e.target.value) }}>
         <option value="fr" lang="fr">
           {t('app.lang.fr')}
         </option>
@@ -103,6 +104,8 @@ export function AccountPage(): ReactNode {
           {t('app.lang.en')}
         </option>
       </Select>
+
+      <SecondFactorSection />
 
       <h2 className="fr-mt-4w">{t('account.records')}</h2>
       <ul className="portal-list-plain">
@@ -145,5 +148,105 @@ export function AccountPage(): ReactNode {
         />
       )}
     </Page>
+  );
+}
+
+/** The second factor of sign-in: the current one, and setting up an authenticator app (TOTP). */
+function SecondFactorSection(): ReactNode {
+  const { t } = useI18n();
+  const { session, signedIn } = useSession();
+  const [setup, setSetup] = useState<TotpSetup | undefined>();
+  const [code, setCode] = useState('');
+  const [problem, setProblem] = useState<Problem | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  if (!session) return null;
+  const current = session.account.secondFactor;
+
+  const start = async (): Promise<void> => {
+    setBusy(true);
+    setNotice(undefined);
+    try {
+      setSetup(await api.totpSetup());
+      setProblem(undefined);
+    } catch (err) {
+      setProblem(problemOf(err, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const confirm = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    const clean = code.replace(/\s/g, '');
+    if (!/^\d{6}$/.test(clean)) return setProblem({ fields: { 'totp-code': t('err.otpFormat') } });
+    setBusy(true);
+    try {
+      await api.totpConfirm(clean);
+      signedIn(await api.session());
+      setSetup(undefined);
+      setCode('');
+      setProblem(undefined);
+      setNotice(t('account.totp.done'));
+    } catch (err) {
+      setProblem(problemOf(err, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="second-factor">
+      <h2 id="second-factor" className="fr-mt-4w">
+        {t('account.secondFactor')}
+      </h2>
+      <Notice message={notice} />
+      <p>{t(`account.secondFactor.${current}`)}</p>
+      <ErrorSummary problem={problem} labels={{ 'totp-code': t('account.totp.code') }} />
+      {!setup && (
+        <Button priority="secondary" disabled={busy} onClick={() => void start()}>
+          {current === 'totp' ? t('account.totp.replace') : t('account.totp.start')}
+        </Button>
+      )}
+      {setup && (
+        <form onSubmit={confirm} noValidate>
+          <p>{t('account.totp.instructions')}</p>
+          <p>
+            {t('account.totp.key')}{' '}
+            <code className="portal-totp-secret" aria-label={t('account.totp.keySpelled', { key: setup.secret.split('').join(' ') })}>
+              {setup.secret.replace(/(.{4})/g, '$1 ').trim()}
+            </code>
+          </p>
+          <p>
+            <a href={setup.otpauthUri}>{t('account.totp.open')}</a>
+          </p>
+          <Input
+            label={t('account.totp.code')}
+            hintText={t('otp.codeHint')}
+            {...fieldState(problem, 'totp-code')}
+            nativeInputProps={{
+              id: 'field-totp-code',
+              name: 'totp-code',
+              autoComplete: 'one-time-code',
+              inputMode: 'numeric',
+              maxLength: 6,
+              value: code,
+              onChange: (e) => setCode(e.target.value),
+            }}
+          />
+          <ul className="fr-btns-group fr-btns-group--inline-sm">
+            <li>
+              <Button type="submit" disabled={busy}>
+                {t('account.totp.confirm')}
+              </Button>
+            </li>
+            <li>
+              <Button priority="secondary" type="button" onClick={() => setSetup(undefined)}>
+                {t('app.cancel')}
+              </Button>
+            </li>
+          </ul>
+        </form>
+      )}
+    </section>
   );
 }

@@ -2,6 +2,11 @@ import { openValue, sealValue } from '../../records/content-crypto.js';
 import type { Language } from '../api-contract.js';
 import type { Queryable } from '../../records/record-repository.js';
 
+/** The second factor sign-in asks of an account: its chosen channel, if it can be used (a confirmed app, a phone), else e-mail. */
+export function secondFactorOf(account: Pick<PortalAccount, 'otpChannel' | 'totpSecret' | 'phone'>): 'email' | 'sms' | 'totp' {
+  return account.otpChannel === 'totp' && account.totpSecret ? 'totp' : account.otpChannel === 'sms' && account.phone ? 'sms' : 'email';
+}
+
 /** How to reach a patient: kept sealed under the master key (`portal_account.contact`). */
 export interface AccountContact {
   readonly email: string;

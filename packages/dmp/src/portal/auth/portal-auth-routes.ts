@@ -4,6 +4,7 @@ import type { RequestContext } from '../../context.js';
 import { recordIdentity } from '../../identity/create-record.js';
 import type { StoredRecord } from '../../records/record-repository.js';
 import type { Language, LoginChallenge, SessionInfo, SignupResponse } from '../api-contract.js';
+import { secondFactorOf } from './account-repository.js';
 import { activateAccount, signUp } from './accounts.js';
 import { auditPortal } from './auth-audit.js';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset.js';
@@ -34,7 +35,8 @@ export interface PortalAuth {
  * (PortalError JSON, French or English), and answers the guard the other portal routes use.
  *
  * Routes: `POST /api/auth/signup`, `/activate`, `/login`, `/otp`, `/logout`, `/logout-all`,
- * `/password-reset`, `/password-reset/confirm`, `/totp/setup`, `/totp/confirm`; `GET /api/session`.
+ * `/password-reset`, `/password-reset/confirm`, `/totp/setup`, `/totp/confirm`; `GET /api/session`;
+ * `PUT /api/account/language`.
  *
  * @example
  * await app.register(portalSecurityHeaders);
@@ -121,6 +123,14 @@ export async function registerPortalAuth(app: FastifyInstance, options: PortalAu
       return reply.code(204).send();
     });
 
+    // The language of the portal and of the messages the account receives (e-mails, SMS).
+    scope.put('/api/account/language', { preHandler: requirePatientSession }, async (request, reply) => {
+      const chosen = stringField(request.body, 'language', language(request), 5);
+      if (chosen !== 'fr' && chosen !== 'en') throw PortalAuthError.invalidField('language', language(request));
+      await deps.services.pool.query('UPDATE portal_account SET language = $2 WHERE id = $1', [request.portal!.account.id, chosen]);
+      return reply.code(204).send();
+    });
+
     scope.post('/api/auth/totp/setup', { preHandler: requirePatientSession }, async (request) => startTotpEnrolment(deps, request.portal!.account));
 
     scope.post('/api/auth/totp/confirm', { preHandler: requirePatientSession }, async (request, reply) => {
@@ -152,9 +162,16 @@ async function sessionInfo(deps: ResolvedAuthDeps, session: PortalSession): Prom
   });
   return {
     csrfToken: session.csrfToken,
-    account: { loginId: account.loginId, language: account.language, email: account.email, ...(account.phone ? { phone: account.phone } : {}) },
+    account: {
+      loginId: account.loginId,
+      language: account.language,
+      email: account.email,
+      ...(account.phone ? { phone: account.phone } : {}),
+      secondFactor: secondFactorOf(account),
+    },
     records,
     idleExpiresAt: session.idleExpiresAt.toISOString(),
     absoluteExpiresAt: session.absoluteExpiresAt.toISOString(),
+    idleTimeoutSeconds: Math.round(deps.config.sessionIdleMs / 1000),
   };
 }

@@ -3,7 +3,7 @@ import * as OTPAuth from 'otpauth';
 import { inTransaction } from '../../db/database.js';
 import { openValue } from '../../records/content-crypto.js';
 import type { Language, LoginChallenge } from '../api-contract.js';
-import { findAccount, type PortalAccount } from './account-repository.js';
+import { findAccount, secondFactorOf, type PortalAccount } from './account-repository.js';
 import { auditPortal } from './auth-audit.js';
 import { AUTH_MESSAGES, maskDestination } from './auth-messages.js';
 import { isWellFormedLoginId, normaliseLoginId } from './login-id.js';
@@ -62,7 +62,7 @@ export async function startLogin(deps: ResolvedAuthDeps, loginId: string, passwo
     await client.query(`UPDATE otp_challenge SET used_at = $2 WHERE account_id = $1 AND purpose = 'login' AND used_at IS NULL`, [account.id, now]);
     const challengeId = randomUUID();
     const expiresAt = new Date(now.getTime() + config.otpLifetimeMs);
-    const channel = account.otpChannel === 'totp' && account.totpSecret ? 'totp' : account.otpChannel === 'sms' && account.phone ? 'sms' : 'email';
+    const channel = secondFactorOf(account);
     let hashed: Buffer | null = null;
     if (channel !== 'totp') {
       const code = randomDigits(6);
