@@ -1,5 +1,4 @@
 import { X509Certificate as NodeX509Certificate, createHash, createPrivateKey, createPublicKey, randomUUID, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { CompactSign } from 'jose';
 import { parseInsToken, type Ins } from '@dmp/core';
 import type { AccessMode, Actor, ProfessionalIdentity, StructureIdentity } from '../access/types.js';
 import { classifyCertificateUnchecked, type ClientCertificateInfo } from './client-certificate.js';
@@ -122,6 +121,8 @@ export async function signAssertion(keyPem: string, certPem: string, claims: Ass
     typ: 'JWT',
     ...(options.includeCertificate ? { x5c: [certificate.raw.toString('base64')] } : {}),
   };
+  // jose is loaded by whoever signs (CLI, tests, clients), not by the host, which only verifies
+  const { CompactSign } = await import('jose');
   return new CompactSign(new TextEncoder().encode(JSON.stringify(parsed))).setProtectedHeader(header).sign(privateKey);
 }
 

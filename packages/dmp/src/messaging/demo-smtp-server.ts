@@ -1,4 +1,4 @@
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 
@@ -36,7 +36,9 @@ export async function startDemoSmtpServer(options: DemoSmtpOptions): Promise<Dem
     size: maxBytes,
     logger: false,
     onData(stream, session, callback) {
-      simpleParser(stream)
+      // mailparser is loaded with the first message: a host that sends none never loads it
+      import('mailparser')
+        .then(({ simpleParser }) => simpleParser(stream))
         .then(async (mail) => {
           if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) throw Object.assign(new Error('message too large'), { responseCode: 552 });
           const recipients = session.envelope.rcptTo.map((r) => r.address);

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /** One e-mail to send. */
 export interface EmailMessage {
@@ -35,11 +35,16 @@ export interface SmtpConfig {
  * demo server in the demo). A failure (server down, refused) rejects, and the outbox retries.
  */
 export class SmtpEmailSender implements EmailSender {
-  private readonly transport: Transporter;
+  /** Created on the first message: nodemailer is loaded only by a host that sends mail. */
+  private transport: Promise<Transporter> | undefined;
 
-  constructor(private readonly config: SmtpConfig) {
+  constructor(private readonly config: SmtpConfig) {}
+
+  private async createTransport(): Promise<Transporter> {
+    const { config } = this;
     const timeout = config.timeoutMs ?? 5_000;
-    this.transport = nodemailer.createTransport({
+    const { default: nodemailer } = await import('nodemailer');
+    return nodemailer.createTransport({
       host: config.host,
       port: config.port,
       secure: config.secure ?? false,
@@ -54,7 +59,8 @@ export class SmtpEmailSender implements EmailSender {
   }
 
   async send(message: EmailMessage): Promise<void> {
-    await this.transport.sendMail({
+    this.transport ??= this.createTransport();
+    await (await this.transport).sendMail({
       from: this.config.from,
       to: message.to,
       subject: message.subject,
@@ -64,6 +70,6 @@ export class SmtpEmailSender implements EmailSender {
   }
 
   close(): void {
-    this.transport.close();
+    void this.transport?.then((transport) => transport.close());
   }
 }
