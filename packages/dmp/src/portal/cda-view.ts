@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 
 /**
  * Shows a CDA document to a patient without ever running anything it contains: the XML is parsed
@@ -13,17 +13,23 @@ export type CdaView =
 
 type Node = Record<string, unknown>;
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  removeNSPrefix: true,
-  trimValues: false,
-});
+/** The parser, made on first use (a host whose patients never open a CDA never loads it). */
+let parser: Promise<XMLParser> | undefined;
+const loadParser = (): Promise<XMLParser> =>
+  (parser ??= import('fast-xml-parser').then(
+    ({ XMLParser }) =>
+      new XMLParser({
+        preserveOrder: true,
+        ignoreAttributes: false,
+        attributeNamePrefix: '@',
+        processEntities: false,
+        htmlEntities: false,
+        ignoreDeclaration: true,
+        ignorePiTags: true,
+        removeNSPrefix: true,
+        trimValues: false,
+      }),
+  ));
 
 const BLOCKS: Readonly<Record<string, string>> = {
   paragraph: 'p',
@@ -38,10 +44,10 @@ const BLOCKS: Readonly<Record<string, string>> = {
 };
 
 /** Renders a CDA R2 document for the portal. Throws on XML that is not a ClinicalDocument. */
-export function viewCda(xml: Buffer): CdaView {
+export async function viewCda(xml: Buffer): Promise<CdaView> {
   const source = xml.toString('utf8');
   if (/<!DOCTYPE|<!ENTITY/i.test(source)) throw new Error('a CDA document has no DOCTYPE');
-  const tree = parser.parse(source) as Node[];
+  const tree = (await loadParser()).parse(source) as Node[];
   const document = childrenNamed(tree, 'ClinicalDocument')[0];
   if (!document) throw new Error('not a CDA ClinicalDocument');
   const title = textOf(childrenNamed(children(document), 'title')[0]) || 'Document';

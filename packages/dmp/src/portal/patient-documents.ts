@@ -75,7 +75,7 @@ export async function viewDocument(ctx: RequestContext, services: HostServices, 
   if (row.mime_type.startsWith('image/')) return { ...base, kind: 'image' };
   if (row.mime_type === 'text/xml' || row.mime_type === 'application/xml' || row.mime_type === 'application/hl7-v3+xml') {
     try {
-      const cda = viewCda(content!);
+      const cda = await viewCda(content!);
       if (cda.kind === 'html') return { ...base, kind: 'cda', html: cda.html };
       return { ...base, kind: cda.mediaType === 'application/pdf' ? 'pdf' : 'other' };
     } catch {
@@ -93,7 +93,7 @@ export async function documentContent(ctx: RequestContext, services: HostService
   const title = documentSummary(row as Row).title;
   if (row.mime_type.endsWith('xml')) {
     try {
-      const cda = viewCda(content!);
+      const cda = await viewCda(content!);
       if (cda.kind === 'embedded') return { mimeType: cda.mediaType, content: cda.content, title };
     } catch {
       // not a CDA: served as it is
