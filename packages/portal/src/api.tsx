@@ -12,6 +12,7 @@ import type {
   EntryKind,
   HistoryPage,
   Language,
+  LanguageRequest,
   LoginChallenge,
   LoginRequest,
   NewEntry,
@@ -23,6 +24,7 @@ import type {
   SignupRequest,
   SignupResponse,
   StructuredEntry,
+  TotpConfirmRequest,
   TotpSetup,
   UploadResponse,
 } from '../../dmp/src/portal/api-contract.js';
@@ -155,11 +157,11 @@ export const api = {
   confirmPasswordReset: (token: string, password: string): Promise<void> => request('POST', '/auth/password-reset/confirm', { body: { token, password } }),
 
   /** PUT /api/account/language: kept on the account (the portal's and the messages' language). */
-  setLanguage: (language: Language): Promise<void> => request('PUT', '/account/language', { body: { language } }),
+  setLanguage: (language: Language): Promise<void> => request('PUT', '/account/language', { body: { language } satisfies LanguageRequest }),
   /** POST /api/auth/totp/setup: a new authenticator-app secret, pending until confirmed. */
   totpSetup: (): Promise<TotpSetup> => request('POST', '/auth/totp/setup', { body: {} }),
   /** POST /api/auth/totp/confirm: from then on sign-in asks for the app's code. */
-  totpConfirm: (code: string): Promise<void> => request('POST', '/auth/totp/confirm', { body: { code } }),
+  totpConfirm: (code: string): Promise<void> => request('POST', '/auth/totp/confirm', { body: { code } satisfies TotpConfirmRequest }),
 
   // the record
   summary: (ins: string): Promise<RecordSummary> => request('GET', `${rec(ins)}/summary`),

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Input } from '@codegouvfr/react-dsfr/Input';
 import { ApiError } from './api.js';
 import { useI18n } from './i18n.js';
 import type { Key } from './lib/i18n-dict.js';
@@ -49,6 +50,35 @@ export function problemOf(e: unknown, t: (k: Key) => string): Problem {
 }
 
 export const fieldId = (name: string): string => `field-${name}`;
+
+/** The six digits of a typed one-time code (spaces ignored), or undefined when it is not six digits. */
+export function sixDigits(code: string): string | undefined {
+  const clean = code.replace(/\s/g, '');
+  return /^\d{6}$/.test(clean) ? clean : undefined;
+}
+
+/** A one-time code field (6 digits): from an e-mail, an SMS or an authenticator app. */
+export function OneTimeCodeInput({ name, label, problem, value, onChange }: { name: string; label: string; problem: Problem | undefined; value: string; onChange: (value: string) => void }): ReactNode {
+  const { t } = useI18n();
+  return (
+    <Input
+      label={label}
+      hintText={t('otp.codeHint')}
+      {...fieldState(problem, name)}
+      nativeInputProps={{
+        id: fieldId(name),
+        name,
+        autoComplete: 'one-time-code',
+        inputMode: 'numeric',
+        pattern: '[0-9]{6}',
+        maxLength: 6,
+        required: true,
+        value,
+        onChange: (e) => onChange(e.target.value),
+      }}
+    />
+  );
+}
 
 /** Props for a DSFR Input/Select showing the field's error, if any. */
 export function fieldState(problem: Problem | undefined, name: string): { state?: 'error'; stateRelatedMessage?: string } {

@@ -4,7 +4,7 @@ import type { HealthDirectory, InsiService } from '@dmp/national';
 import type { HostServices, RequestContext } from '../context.js';
 import { FhirError } from '../fhir/fhir-error.js';
 import { registerFhirRoutes } from './fhir-routes.js';
-import { parseJsonBody } from './json-body.js';
+import { parseJsonBody } from '../fhir/json-body.js';
 
 /** Turns an HTTP request into the authenticated context of the acting professional (mTLS + assertion). */
 export type Authenticator = (request: FastifyRequest, requestId: string) => Promise<RequestContext>;

@@ -13,7 +13,7 @@ export function assertsOtherPatient(ctx: RequestContext, ins: string): boolean {
 
 /**
  * The assertion names the patient the professional acts for (DESIGN.md §3); a request about another
- * patient is refused, and the refusal is audited in that patient's history like any other.
+ * patient is refused, and the refusal is audited in that patient's history like every other refusal.
  */
 export function checkAssertedPatient(
   ctx: RequestContext,
@@ -21,7 +21,7 @@ export function checkAssertedPatient(
   ins: string,
   facts: { readonly action: string; readonly documentId?: string; readonly documentUniqueId?: string },
 ): Promise<void> | undefined {
-  // The usual case costs no promise: callers `await` undefined.
+  // The usual case allocates no promise (callers `await` undefined).
   return assertsOtherPatient(ctx, ins) ? refuseOtherPatient(ctx, services, ins, facts) : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { Base64Text } from '../api/json-body.js';
+import { Base64Text } from '../fhir/json-body.js';
 
 const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/;
 

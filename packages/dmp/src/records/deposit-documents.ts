@@ -7,7 +7,7 @@ import { inTransaction } from '../db/database.js';
 import type { HostServices, RequestContext } from '../context.js';
 import { FhirError } from '../fhir/fhir-error.js';
 import { sealContent } from './content-crypto.js';
-import { Base64Text } from '../api/json-body.js';
+import { Base64Text } from '../fhir/json-body.js';
 import type { DocumentMetadata } from './document-metadata.js';
 import { canonicalCodings } from './document-presenter.js';
 import { presentationOf } from './document-presentation.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64 } from './parse-submission.js';
+import { decodeBase64 } from './base64-data.js';
 
 /** What Binary.data accepted before: the expression, then Node's decoder. */
 function reference(data: string): Buffer | undefined {

@@ -171,5 +171,3 @@ function containedMap(resource: unknown): Map<string, unknown> {
   }
   return map;
 }
-
-export { decodeBase64 } from './base64-data.js';

@@ -1,12 +1,11 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { api, type NotificationPreferences, type OtpChannel, type TotpSetup } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
-import { Confirm, ErrorSummary, fieldState, LoadState, Notice, Page, problemOf, useLoad, type Problem } from '../ui.js';
+import { Confirm, ErrorSummary, LoadState, Notice, OneTimeCodeInput, Page, problemOf, sixDigits, useLoad, type Problem } from '../ui.js';
 import { isLang } from '../lib/i18n-dict.js';
 
 const EVENTS = ['newDocument', 'newProfessionalAccess', 'emergencyAccess'] as const;
@@ -177,8 +176,8 @@ function SecondFactorSection(): ReactNode {
   };
   const confirm = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    const clean = code.replace(/\s/g, '');
-    if (!/^\d{6}$/.test(clean)) return setProblem({ fields: { 'totp-code': t('err.otpFormat') } });
+    const clean = sixDigits(code);
+    if (!clean) return setProblem({ fields: { 'totp-code': t('err.otpFormat') } });
     setBusy(true);
     try {
       await api.totpConfirm(clean);
@@ -219,20 +218,7 @@ function SecondFactorSection(): ReactNode {
           <p>
             <a href={setup.otpauthUri}>{t('account.totp.open')}</a>
           </p>
-          <Input
-            label={t('account.totp.code')}
-            hintText={t('otp.codeHint')}
-            {...fieldState(problem, 'totp-code')}
-            nativeInputProps={{
-              id: 'field-totp-code',
-              name: 'totp-code',
-              autoComplete: 'one-time-code',
-              inputMode: 'numeric',
-              maxLength: 6,
-              value: code,
-              onChange: (e) => setCode(e.target.value),
-            }}
-          />
+          <OneTimeCodeInput name="totp-code" label={t('account.totp.code')} problem={problem} value={code} onChange={setCode} />
           <ul className="fr-btns-group fr-btns-group--inline-sm">
             <li>
               <Button type="submit" disabled={busy}>

@@ -8,7 +8,7 @@ import { api, type OtpChannel } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { Link, navigate, currentLocation } from '../router.js';
 import { useSession } from '../session.js';
-import { ErrorSummary, fieldId, fieldState, Notice, Page, problemOf, type Problem } from '../ui.js';
+import { ErrorSummary, fieldId, fieldState, Notice, OneTimeCodeInput, Page, problemOf, sixDigits, type Problem } from '../ui.js';
 import { birthDateProblem, emailProblem, nirProblem, normaliseNir, passwordProblem, passwordRules, phoneProblem, type PasswordRule } from '../lib/validate.js';
 import type { Key } from '../lib/i18n-dict.js';
 
@@ -103,8 +103,8 @@ export function OtpPage(): ReactNode {
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    const clean = code.replace(/\s/g, '');
-    if (!/^\d{6}$/.test(clean)) return setProblem({ fields: { code: t('err.otpFormat') } });
+    const clean = sixDigits(code);
+    if (!clean) return setProblem({ fields: { code: t('err.otpFormat') } });
     setBusy(true);
     try {
       const session = await api.otp({ challengeId: challenge.challengeId, code: clean });
@@ -133,22 +133,7 @@ export function OtpPage(): ReactNode {
           <p>{t('otp.expires', { time: dateTime(challenge.expiresAt) })}</p>
           <ErrorSummary problem={problem} labels={labels} />
           <form onSubmit={submit} noValidate>
-            <Input
-              label={labels.code}
-              hintText={t('otp.codeHint')}
-              {...fieldState(problem, 'code')}
-              nativeInputProps={{
-                id: fieldId('code'),
-                name: 'code',
-                autoComplete: 'one-time-code',
-                inputMode: 'numeric',
-                pattern: '[0-9]{6}',
-                maxLength: 6,
-                required: true,
-                value: code,
-                onChange: (e) => setCode(e.target.value),
-              }}
-            />
+            <OneTimeCodeInput name="code" label={labels.code} problem={problem} value={code} onChange={setCode} />
             <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-sm">
               <li>
                 <Button type="submit" disabled={busy}>

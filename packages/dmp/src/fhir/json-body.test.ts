@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64 } from '../records/parse-submission.js';
+import { decodeBase64 } from '../records/base64-data.js';
 import { Base64Text, LARGE_DATA_BYTES, parseJsonBody } from './json-body.js';
 
 const decode = (value: unknown): Buffer | undefined => (value instanceof Base64Text ? value.decode(decodeBase64) : undefined);
